@@ -12,6 +12,13 @@ public struct IPAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     self.bytes = bytes
   }
 
+  /// `0.0.0.0`.
+  public static let unspecifiedIPv4 = IPAddress(unchecked: [0, 0, 0, 0])
+  /// `::`.
+  public static let unspecifiedIPv6 = IPAddress(unchecked: Array(repeating: 0, count: 16))
+
+  private init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+
   public var isIPv4: Bool { bytes.count == 4 }
 
   /// The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), if this is one.
