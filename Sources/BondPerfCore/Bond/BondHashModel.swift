@@ -166,9 +166,14 @@ public struct BondHashModel: Hashable, Sendable, Codable {
   /// An address as `flow_get_u32_src/dst` sees it: the IPv4 bytes loaded as a
   /// host u32, or for IPv6 the XOR of its four 32-bit words (`ipv6_addr_hash`).
   static func addressWord(_ address: IPAddress) -> UInt32 {
+    let bytes = address.bytes
     var word: UInt32 = 0
-    for start in stride(from: 0, to: address.bytes.count, by: 4) {
-      word ^= littleEndianWord(Array(address.bytes[start..<(start + 4)]))
+    var start = 0
+    while start + 4 <= bytes.count {
+      word ^=
+        UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16
+        | UInt32(bytes[start + 3]) << 24
+      start += 4
     }
     return word
   }

@@ -49,7 +49,11 @@ public struct FlowKey: Hashable, Sendable, Codable {
     }
 
     /// Parses `tcp`, `udp`, `sctp`, `dccp`, `udplite`, `icmp`, `icmpv6` or a protocol number.
-    public init?(name: String) {
+    public init?(name: some StringProtocol) {
+      if name == "tcp" {
+        self = .tcp
+        return
+      }
       switch name.lowercased() {
       case "tcp": self = .tcp
       case "udp": self = .udp

@@ -22,7 +22,8 @@ public struct FlowLine: Hashable, Sendable {
 
   /// Parses a line (fields separated by spaces or tabs).
   public init(parsing line: Substring, kernel: KernelVersion) throws(ParseError) {
-    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    let fields = line.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+      .map { Substring($0) }
     guard fields.count == FlowLine.fieldNames.count else {
       throw ParseError(
         field: "count", value: String(fields.count),
@@ -49,18 +50,18 @@ public struct FlowLine: Hashable, Sendable {
     guard let count = Int(fields[1]), (1...1024).contains(count) else {
       throw fail(1, "the slave count must be a whole number from 1 to 1024")
     }
-    guard let sourceMAC = MACAddress(String(fields[2])) else { throw fail(2, "not a MAC address") }
-    guard let destinationMAC = MACAddress(String(fields[3])) else {
+    guard let sourceMAC = MACAddress(fields[2]) else { throw fail(2, "not a MAC address") }
+    guard let destinationMAC = MACAddress(fields[3]) else {
       throw fail(3, "not a MAC address")
     }
-    guard let source = IPAddress(String(fields[4])) else { throw fail(4, "not an IP address") }
-    guard let destination = IPAddress(String(fields[5])) else {
+    guard let source = IPAddress(fields[4]) else { throw fail(4, "not an IP address") }
+    guard let destination = IPAddress(fields[5]) else {
       throw fail(5, "not an IP address")
     }
     guard source.isIPv4 == destination.isIPv4 else {
       throw fail(5, "the two addresses must both be IPv4 or both IPv6")
     }
-    guard let proto = FlowKey.IPProtocol(name: String(fields[6])) else {
+    guard let proto = FlowKey.IPProtocol(name: fields[6]) else {
       throw fail(6, "unknown protocol; use tcp, udp, sctp, dccp, udplite, icmp, icmpv6 or a number")
     }
     guard let sourcePort = UInt16(fields[7]) else { throw fail(7, "must be 0-65535") }

@@ -15,14 +15,32 @@ public struct MACAddress: Hashable, Sendable, Codable, CustomStringConvertible {
   }
 
   /// Parses `aa:bb:cc:dd:ee:ff` (also with `-` separators).
-  public init?(_ text: String) {
-    let parts = text.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "-" }
-    guard parts.count == 6 else { return nil }
+  public init?(_ text: some StringProtocol) {
     var bytes: [UInt8] = []
-    for part in parts {
-      guard (1...2).contains(part.count), let value = UInt8(part, radix: 16) else { return nil }
-      bytes.append(value)
+    bytes.reserveCapacity(6)
+    var value: UInt8 = 0
+    var digits = 0
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") {
+        guard digits > 0, bytes.count < 5 else { return nil }
+        bytes.append(value)
+        value = 0
+        digits = 0
+        continue
+      }
+      let nibble: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+      default: return nil
+      }
+      digits += 1
+      guard digits <= 2 else { return nil }
+      value = value << 4 | nibble
     }
+    guard digits > 0, bytes.count == 5 else { return nil }
+    bytes.append(value)
     self.bytes = bytes
   }
 
