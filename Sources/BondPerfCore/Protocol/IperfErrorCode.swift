@@ -1,0 +1,67 @@
+/// An iperf3 error code (`i_errno`), as carried after ``ControlMessage/serverError``.
+///
+/// An open set, so a struct rather than an enum: unknown codes still print.
+public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+  public var rawValue: Int32
+
+  public init(rawValue: Int32) {
+    self.rawValue = rawValue
+  }
+
+  public static let numberOfStreams = IperfErrorCode(rawValue: 6)
+  public static let totalRate = IperfErrorCode(rawValue: 27)
+  public static let maxServerTestDurationExceeded = IperfErrorCode(rawValue: 37)
+  public static let listen = IperfErrorCode(rawValue: 102)
+  public static let controlClosed = IperfErrorCode(rawValue: 109)
+  public static let message = IperfErrorCode(rawValue: 110)
+  public static let receiveParameters = IperfErrorCode(rawValue: 114)
+  public static let receiveResults = IperfErrorCode(rawValue: 117)
+  public static let clientTerminated = IperfErrorCode(rawValue: 119)
+  public static let serverTerminated = IperfErrorCode(rawValue: 120)
+  public static let accessDenied = IperfErrorCode(rawValue: 121)
+  public static let authenticationFailed = IperfErrorCode(rawValue: 142)
+  public static let noMessage = IperfErrorCode(rawValue: 144)
+  public static let serverTestDurationExpired = IperfErrorCode(rawValue: 160)
+  public static let streamListen = IperfErrorCode(rawValue: 202)
+  public static let streamWrite = IperfErrorCode(rawValue: 205)
+  public static let streamID = IperfErrorCode(rawValue: 208)
+
+  private static let texts: [Int32: (name: String, text: String)] = [
+    6: ("IENUMSTREAMS", "number of parallel streams too large (maximum = 128)"),
+    27: ("IETOTALRATE", "total required bandwidth is larger than server limit"),
+    37: (
+      "IEMAXSERVERTESTDURATIONEXCEEDED",
+      "client's requested duration exceeds the server's maximum permitted limit"
+    ),
+    102: ("IELISTEN", "unable to start listener for connections"),
+    109: ("IECTRLCLOSE", "control socket has closed unexpectedly"),
+    110: ("IEMESSAGE", "received an unknown control message"),
+    114: ("IERECVPARAMS", "unable to receive parameters from client"),
+    117: ("IERECVRESULTS", "unable to receive results"),
+    119: ("IECLIENTTERM", "the client has terminated"),
+    120: ("IESERVERTERM", "the server has terminated"),
+    121: ("IEACCESSDENIED", "the server is busy running a test. try again later"),
+    142: ("IEAUTHTEST", "test authorization failed"),
+    144: ("IENOMSG", "idle timeout for receiving data"),
+    160: ("IESERVERTESTDURATIONEXPIRED", "server test duration expired"),
+    202: ("IESTREAMLISTEN", "unable to start stream listener"),
+    205: ("IESTREAMWRITE", "unable to write to stream socket"),
+    208: ("IESTREAMID", "stream has an invalid id"),
+  ]
+
+  /// iperf3's constant name, for example `IEACCESSDENIED`; `nil` if unknown here.
+  public var name: String? { IperfErrorCode.texts[rawValue]?.name }
+
+  /// The text iperf3 prints for this code, or "unknown iperf3 error <n>".
+  public var text: String {
+    IperfErrorCode.texts[rawValue]?.text ?? "unknown iperf3 error \(rawValue)"
+  }
+
+  public var description: String { text }
+
+  /// The line to print for a SERVER_ERROR: the text, plus the server's errno when non-zero.
+  public static func message(iperfErrno: Int32, errno: Int32) -> String {
+    let text = IperfErrorCode(rawValue: iperfErrno).text
+    return errno == 0 ? text : "\(text) (server errno \(errno))"
+  }
+}

@@ -1,0 +1,116 @@
+import Glibc
+
+extension Socket {
+  /// Binds the socket to a local address and port, e.g. to pin a stream's source port.
+  ///
+  /// An IPv4 address on an IPv6 socket is bound as its IPv4-mapped form.
+  ///
+  /// - Parameter address: The local address; port 0 lets the kernel choose.
+  /// - Throws: A ``SocketError`` for `bind`, e.g. `EADDRINUSE` or `EADDRNOTAVAIL`.
+  ///
+  /// The corresponding C function is `bind(2)`.
+  public func bind(to address: SocketAddress) throws(SocketError) {
+    let address = try fitted(address)
+    _ = try address.withSockAddr { (pointer, length) throws(SocketError) in
+      try systemCall("bind", "to \(address.unmapped)") { Glibc.bind(descriptor, pointer, length) }
+    }
+  }
+
+  /// Starts accepting connections.
+  ///
+  /// - Parameter backlog: How many finished handshakes may wait for ``accept()``.
+  /// - Throws: A ``SocketError`` for `listen`.
+  ///
+  /// The corresponding C function is `listen(2)`.
+  public func listen(backlog: Int = 128) throws(SocketError) {
+    _ = try systemCall("listen") { Glibc.listen(descriptor, CInt(clamping: backlog)) }
+  }
+
+  /// Waits for a connection and returns it with the peer's address.
+  ///
+  /// IPv4 peers of a dual-stack listener are reported as plain IPv4, not `::ffff:a.b.c.d`.
+  /// The new descriptor is made close-on-exec right away (Glibc's Swift module doesn't
+  /// export `accept4`).
+  ///
+  /// - Returns: The connected socket and the peer's address. (A tuple can't hold a
+  ///   noncopyable `Socket`, hence the struct.)
+  /// - Throws: A ``SocketError`` for `accept`.
+  ///
+  /// The corresponding C function is `accept(2)`.
+  public func accept() throws(SocketError) -> AcceptedConnection {
+    let (descriptor, address) = try SocketAddress.reading(call: "accept") {
+      Glibc.accept(self.descriptor, $0, $1)
+    }
+    let socket = Socket(adopting: descriptor)
+    _ = try systemCall("fcntl", "F_SETFD") { fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    return AcceptedConnection(socket: socket, peer: address.unmapped)
+  }
+
+  /// Connects to `address`, waiting at most `timeout`.
+  ///
+  /// Connects in non-blocking mode and polls for completion, then restores blocking
+  /// mode. A connect interrupted by a signal goes on in the kernel, so it is never
+  /// issued twice: the socket is polled and `SO_ERROR` read instead. An IPv4 address on
+  /// an IPv6 socket is connected to as its IPv4-mapped form.
+  ///
+  /// - Parameters:
+  ///   - address: The peer.
+  ///   - timeout: How long to wait, or `nil` for the kernel's own limit.
+  /// - Throws: A ``SocketError`` naming the address, e.g. `ECONNREFUSED`, or
+  ///   `ETIMEDOUT` after `timeout`.
+  ///
+  /// The corresponding C function is `connect(2)`.
+  public func connect(to address: SocketAddress, timeout: Duration? = nil) throws(SocketError) {
+    let target = try fitted(address)
+    let detail = "to \(address)"
+    let flags = try systemCall("fcntl", "F_GETFL") { fcntl(descriptor, F_GETFL) }
+    _ = try systemCall("fcntl", "F_SETFL") { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
+    do {
+      try connectNonBlocking(to: target, timeout: timeout, detail: detail)
+    } catch {
+      _ = fcntl(descriptor, F_SETFL, flags)  // best effort: the error matters more
+      throw error
+    }
+    _ = try systemCall("fcntl", "F_SETFL") { fcntl(descriptor, F_SETFL, flags) }
+  }
+
+  private func connectNonBlocking(
+    to address: SocketAddress, timeout: Duration?, detail: String
+  ) throws(SocketError) {
+    // The body turns EINTR and EINPROGRESS into 1 ("pending"), so the retry loop never
+    // reissues the connect.
+    let pending = try address.withSockAddr { (pointer, length) throws(SocketError) -> CInt in
+      try systemCall("connect", detail) { () -> CInt in
+        if Glibc.connect(descriptor, pointer, length) == 0 { return 0 }
+        let error = Errno.current
+        if error == .interrupted || error == .inProgress { return 1 }
+        Errno.current = error
+        return -1
+      }
+    }
+    if pending == 0 { return }
+    guard try poll(events: Int16(POLLOUT), timeout: timeout, call: "connect", detail: detail)
+    else {
+      throw SocketError(call: "connect", errno: .timedOut, detail: detail)
+    }
+    let status = try getOption(level: SOL_SOCKET, name: SO_ERROR, as: CInt.self)
+    if status != 0 {
+      throw SocketError(call: "connect", errno: Errno(rawValue: status), detail: detail)
+    }
+  }
+
+  /// `address`, mapped to IPv6 if it is IPv4 and this is an IPv6 socket.
+  private func fitted(_ address: SocketAddress) throws(SocketError) -> SocketAddress {
+    guard address.ip.isIPv4 else { return address }
+    let domain = try getOption(level: SOL_SOCKET, name: SO_DOMAIN, as: CInt.self)
+    return domain == AF_INET6 ? address.mappedToIPv6 : address
+  }
+}
+
+/// A connection returned by ``Socket/accept()``: the new socket and who is on the other end.
+public struct AcceptedConnection: ~Copyable {
+  /// The connected socket; take it with `let socket = accepted.socket`.
+  public var socket: Socket
+  /// The peer's address; IPv4-mapped addresses are reported as plain IPv4.
+  public var peer: SocketAddress
+}
