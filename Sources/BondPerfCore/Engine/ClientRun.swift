@@ -1,0 +1,311 @@
+import Foundation
+
+/// One client test, start to finish, on the client's own thread.
+final class ClientRun {
+  let client: Client
+  var configuration: ClientConfiguration { client.configuration }
+  var observer: any TestObserver { client.observer }
+  var record = TestRecord()
+  var state = ProtocolState.initial
+  var streams: [DataStream] = []
+  var control: ControlConnection?
+
+  init(client: Client) {
+    self.client = client
+  }
+
+  func execute() throws -> TestRecord {
+    do {
+      try runTest()
+      return record
+    } catch {
+      let message = "\(error)"
+      record.error = message
+      for stream in streams { stream.stop(shutdown: .both) }
+      for stream in streams { stream.join(timeout: .seconds(2)) }
+      observer.failed(message, record: record)
+      throw error
+    }
+  }
+
+  private func transition(_ event: ProtocolEvent) throws {
+    state = try state.next(on: event, role: .client)
+  }
+
+  private func deadline(_ timeout: Duration) -> ContinuousClock.Instant {
+    ContinuousClock.now + timeout
+  }
+
+  /// Reads the next message; turns the server's refusals into errors.
+  private func expect(_ wanted: ControlMessage, _ control: ControlConnection) throws {
+    let message = try control.readMessage(
+      until: deadline(configuration.controlTimeout), waitingFor: wanted.name)
+    try handleAbort(message, control)
+    guard message == wanted else {
+      throw PerfError("expected \(wanted.name) from the server, got \(message.name)")
+    }
+    try transition(.received(message))
+  }
+
+  private func handleAbort(_ message: ControlMessage, _ control: ControlConnection) throws {
+    switch message {
+    case .accessDenied: throw PerfError.accessDenied
+    case .serverError: throw control.readServerError(until: deadline(.seconds(5)))
+    case .serverTerminate: throw PerfError.serverTerminated
+    default: return
+    }
+  }
+
+  private func runTest() throws {
+    let configuration = self.configuration
+    var parameters = configuration.parameters
+    let mode = parameters.mode
+    observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
+    let addresses = try SocketAddress.resolve(
+      host: configuration.host, port: configuration.port, family: configuration.family)
+    guard let server = addresses.first else {
+      throw PerfError("\(configuration.host) has no address")
+    }
+    let controlSocket = try Socket(family: server.family)
+    if let device = configuration.bindDevice { try controlSocket.bindToDevice(device) }
+    if let address = configuration.bindAddress {
+      try controlSocket.bind(to: SocketAddress(ip: address, port: 0))
+    }
+    try controlSocket.connect(to: server, timeout: configuration.connectTimeout)
+    try controlSocket.setNoDelay(true)
+    let mssDefault = (try? controlSocket.maxSegmentSize) ?? 0
+    let control = ControlConnection(controlSocket, peer: server)
+    self.control = control
+
+    let cookie = Cookie.random()
+    try control.send(bytes: Array(cookie.wireBytes))
+    try transition(.cookieExchanged)
+    try expect(.paramExchange, control)
+    if parameters.congestion == nil { parameters.congestion = nil }
+    try control.send(bytes: try parameters.framed())
+    try transition(.paramsExchanged)
+    try expect(.createStreams, control)
+
+    let assignments = StreamID.assignments(parallel: parameters.parallel, mode: mode)
+    for (index, assignment) in assignments.enumerated() {
+      let stream = try openStream(
+        index: index, id: assignment.id, localSends: assignment.direction.isSender(.client),
+        server: server, cookie: cookie, parameters: parameters)
+      streams.append(stream)
+    }
+
+    try expect(.testStart, control)
+    try expect(.testRunning, control)
+    let start = ContinuousClock.now
+    let cpuStart = CPUUsage.now()
+    var sndbuf = 0
+    var rcvbuf = 0
+    if let first = streams.first {
+      sndbuf = (try? first.connection.socket.sendBufferSize) ?? 0
+      rcvbuf = (try? first.connection.socket.receiveBufferSize) ?? 0
+    }
+    record.start = StartInfo(
+      role: .client, systemInfo: SystemInfo.describe(), timestampSeconds: SystemInfo.timestamp(),
+      peerHost: configuration.host, peerPort: configuration.port, cookie: cookie.text,
+      tcpMSSDefault: mssDefault, mssOption: parameters.mss, sockBufsize: parameters.window ?? 0,
+      sndbufActual: sndbuf, rcvbufActual: rcvbuf, parameters: parameters,
+      interval: configuration.interval)
+    observer.started(record)
+
+    let limits = TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
+    let sampler = StreamSampler(
+      streams: streams, start: start, omitting: parameters.omit > 0, monitor: client.monitor)
+    for stream in streams {
+      stream.start(blockLength: parameters.effectiveLength, limits: limits)
+    }
+
+    let interval: Duration? =
+      configuration.interval > 0 ? .milliseconds(Int64(configuration.interval * 1000)) : nil
+    var nextTick = interval.map { start + $0 }
+    var omitEnd: ContinuousClock.Instant? =
+      parameters.omit > 0 ? start + .seconds(parameters.omit) : nil
+    let endAt: ContinuousClock.Instant? =
+      parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit) : nil
+    var interrupted = false
+    var lastTick = start
+
+    while true {
+      if client.interruption.load(ordering: .relaxed) {
+        interrupted = true
+        break
+      }
+      let now = ContinuousClock.now
+      if !sampler.omitting {
+        if let endAt, now >= endAt { break }
+        if limits.hasLimit && limits.reached { break }
+      }
+      if let failed = streams.first(where: { $0.error != nil }), let error = failed.error {
+        throw PerfError(
+          failed.localSends
+            ? "unable to write to stream socket: \(error)"
+            : "unable to read from stream socket: \(error)")
+      }
+      var wake = now + .milliseconds(limits.hasLimit ? 10 : 100)
+      for candidate in [nextTick, omitEnd, endAt].compactMap({ $0 }) where candidate < wake {
+        wake = candidate
+      }
+      if let message = try control.pollMessage(until: wake) {
+        try handleAbort(message, control)
+        throw PerfError("received an unexpected \(message.name) from the server during the test")
+      }
+      let after = ContinuousClock.now
+      if let end = omitEnd, after >= end {
+        let report = sampler.sample(at: after)
+        record.intervals.append(report)
+        observer.interval(report, record: record)
+        sampler.endOmit(at: after)
+        limits.resetSent()
+        omitEnd = nil
+        lastTick = after
+        nextTick = interval.map { after + $0 }
+        continue
+      }
+      if let tick = nextTick, after >= tick, let interval {
+        let report = sampler.sample(at: after)
+        record.intervals.append(report)
+        observer.interval(report, record: record)
+        lastTick = after
+        nextTick = tick + interval
+      }
+    }
+
+    // Stop sending, take the last (partial) sample, and end the test.
+    for stream in streams where stream.localSends { stream.stop(shutdown: .write) }
+    let end = ContinuousClock.now
+    let cpu = CPUUsage.now().percent(since: cpuStart)
+    sampler.freeze()
+    let last = sampler.sample(at: end)
+    let intervalSeconds = configuration.interval
+    let lastSeconds = Double(lastTick.duration(to: end).components.seconds)
+      + Double(lastTick.duration(to: end).components.attoseconds) / 1e18
+    let lastBytes = last.streams.reduce(0) { $0 + $1.bytes }
+    if intervalSeconds > 0, !(lastSeconds < intervalSeconds * 0.1 && lastBytes == 0) {
+      record.intervals.append(last)
+      observer.interval(last, record: record)
+    }
+    let congestion = streams.first.flatMap { try? $0.connection.socket.congestionControl }
+    var summary = ResultsExchange.summary(
+      role: .client, totals: sampler.localTotals(), endTime: sampler.endTime, cpu: cpu,
+      congestion: congestion)
+    if let monitor = client.monitor {
+      _ = monitor.sampleTotal()
+    }
+
+    if interrupted {
+      try? control.send(.clientTerminate)
+      record.summary = summary
+      observer.finished(record)
+      for stream in streams { stream.stop(shutdown: .both) }
+      for stream in streams { stream.join(timeout: .seconds(2)) }
+      throw PerfError.interrupted
+    }
+
+    try control.send(.testEnd)
+    try transition(.sent(.testEnd))
+    try expect(.exchangeResults, control)
+    let local = ResultsExchange.localResults(
+      totals: sampler.localTotals(), endTime: sampler.endTime, cpu: cpu, congestion: congestion,
+      extra: client.extraResults())
+    try control.send(bytes: local.framed())
+    let peerJSON = try control.readFrame(
+      maxLength: Framing.maximumResultsLength, until: deadline(configuration.controlTimeout),
+      waitingFor: "the server's results")
+    let peer = try TestResults(json: peerJSON)
+    try transition(.resultsExchanged)
+    try expect(.displayResults, control)
+    summary = try ResultsExchange.merge(summary, role: .client, peer: peer)
+    record.serverOutputJSON = peer.serverOutputJSON
+    record.serverOutputText = peer.serverOutputText
+    record.peerExtra = peer.extra
+
+    for stream in streams { stream.stop(shutdown: .both) }
+    for stream in streams { stream.join(timeout: .seconds(2)) }
+    try control.send(.iperfDone)
+    try transition(.sent(.iperfDone))
+    try? control.shared.socket.shutdown(.both)
+    record.summary = summary
+    observer.finished(record)
+  }
+
+  /// Opens data connection `index`: options, source port, connect, cookie.
+  private func openStream(
+    index: Int, id: Int, localSends: Bool, server: SocketAddress, cookie: Cookie,
+    parameters: TestParameters
+  ) throws -> DataStream {
+    let unspecified = server.family == .ipv4 ? IPAddress.unspecifiedIPv4 : .unspecifiedIPv6
+    let bindIP = configuration.bindAddress ?? unspecified
+    var candidates: [UInt16?]
+    var predicted: Int?
+    var reuse = false
+    switch configuration.sourcePorts {
+    case .kernel:
+      candidates = [configuration.bindAddress == nil ? nil : 0]
+    case .consecutive(let first):
+      let port = Int(first) + index
+      guard port <= 65535 else {
+        throw PerfError("--cport \(first) + \(index) is past port 65535; choose a lower --cport")
+      }
+      candidates = [UInt16(port)]
+    case .pinned(let ports):
+      guard index < ports.count else {
+        throw PerfError("no planned source port for stream \(index)")
+      }
+      candidates = [ports[index].port] + ports[index].alternatives
+      predicted = ports[index].slave
+      reuse = true
+    }
+    var replaced: [UInt16] = []
+    var lastError: SocketError?
+    for candidate in candidates {
+      let socket = try Socket(family: server.family)
+      if let window = parameters.window {
+        try socket.setSendBufferSize(window)
+        try socket.setReceiveBufferSize(window)
+      }
+      if let mss = parameters.mss { try socket.setMaxSegmentSize(mss) }
+      if parameters.noDelay { try socket.setNoDelay(true) }
+      if let congestion = parameters.congestion {
+        do {
+          try socket.setCongestionControl(congestion)
+        } catch {
+          throw PerfError("unable to set TCP congestion control '\(congestion)': \(error)")
+        }
+      }
+      if let device = configuration.bindDevice { try socket.bindToDevice(device) }
+      if reuse { try socket.setReuseAddress(true) }
+      do {
+        if let port = candidate {
+          try socket.bind(to: SocketAddress(ip: bindIP, port: port))
+        }
+        try socket.connect(to: server, timeout: configuration.connectTimeout)
+      } catch {
+        let busy = error.errno == .addressInUse || error.errno == .addressNotAvailable
+        if busy, let port = candidate, candidates.count > 1 {
+          replaced.append(port)
+          lastError = error
+          continue
+        }
+        throw PerfError("unable to connect stream \(index + 1): \(error)")
+      }
+      try socket.sendAll(cookie.wireBytes)
+      let local = try socket.localAddress
+      let shared = SharedSocket(socket)
+      let stream = DataStream(
+        id: id, localSends: localSends, connection: shared, local: local, remote: server)
+      let connected = ConnectedStream(
+        id: id, socket: shared.descriptor, local: local, remote: server, localSends: localSends,
+        predictedSlave: predicted, replacedPorts: replaced)
+      record.connected.append(connected)
+      observer.connected(connected, record: record)
+      return stream
+    }
+    throw PerfError(
+      "every planned port for stream \(index + 1) was busy (\(replaced.map(String.init).joined(separator: ", ")))"
+        + (lastError.map { ": \($0)" } ?? ""))
+  }
+}

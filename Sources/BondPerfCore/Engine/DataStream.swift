@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One TCP data connection of a test and the thread that moves its bytes.
+///
+/// The worker does blocking `send`/`recv` on a reusable buffer on its own
+/// thread. It stops when ``stop(shutdown:)`` sets the flag and shuts the
+/// socket down, which wakes a blocked call.
+public final class DataStream: Sendable {
+  /// The iperf3 stream id (1, 3, 4, ...).
+  public let id: Int
+  /// Whether this host sends on the stream.
+  public let localSends: Bool
+  public let connection: SharedSocket
+  public let local: SocketAddress
+  public let remote: SocketAddress
+
+  /// Bytes moved so far (sent or received), since the connection opened.
+  let bytes = Atomic<Int64>(0)
+  let stopping = Atomic<Bool>(false)
+  private let failure = Mutex<SocketError?>(nil)
+  private let finished = DispatchSemaphore(value: 0)
+  private let started = Atomic<Bool>(false)
+
+  public init(
+    id: Int, localSends: Bool, connection: SharedSocket, local: SocketAddress,
+    remote: SocketAddress
+  ) {
+    self.id = id
+    self.localSends = localSends
+    self.connection = connection
+    self.local = local
+    self.remote = remote
+  }
+
+  /// The socket's descriptor, shown as iperf3's `socket` and `[  5]` id.
+  public var descriptor: Int32 { connection.descriptor }
+
+  /// The error that stopped the worker, if it was not asked to stop.
+  public var error: SocketError? { failure.withLock { $0 } }
+
+  /// Starts the worker thread.
+  func start(blockLength: Int, limits: TestLimits) {
+    started.store(true, ordering: .relaxed)
+    let thread = Thread { [self] in
+      if localSends {
+        sendLoop(blockLength: blockLength, limits: limits)
+      } else {
+        receiveLoop(blockLength: blockLength, limits: limits)
+      }
+      finished.signal()
+    }
+    thread.name = "bondperf-stream-\(id)"
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// Asks the worker to stop and wakes it with `shutdown(2)`.
+  func stop(shutdown how: ShutdownMode) {
+    stopping.store(true, ordering: .relaxed)
+    try? connection.socket.shutdown(how)
+  }
+
+  /// Waits for the worker to end; false if it did not within `timeout`.
+  @discardableResult
+  func join(timeout: Duration = .seconds(5)) -> Bool {
+    guard started.load(ordering: .relaxed) else { return true }
+    let (seconds, attoseconds) = timeout.components
+    let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    let ok = finished.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success
+    if ok { finished.signal() }  // later joins return at once
+    return ok
+  }
+
+  private func record(_ error: SocketError) {
+    guard !stopping.load(ordering: .relaxed) else { return }
+    failure.withLock { $0 = error }
+  }
+
+  private func sendLoop(blockLength: Int, limits: TestLimits) {
+    var generator = SystemRandomNumberGenerator()
+    let block = (0..<blockLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    block.withUnsafeBytes { buffer in
+      while !stopping.load(ordering: .relaxed) {
+        if limits.sendingDone {
+          // Like iperf3 3.16+: a sender at the limit idles until TEST_END.
+          Thread.sleep(forTimeInterval: 0.005)
+          continue
+        }
+        var offset = 0
+        while offset < buffer.count {
+          do {
+            let sent = try connection.socket.send(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+            offset += sent
+            bytes.add(Int64(sent), ordering: .relaxed)
+            limits.sentBytes.add(Int64(sent), ordering: .relaxed)
+          } catch {
+            record(error)
+            return
+          }
+        }
+        limits.sentBlocks.add(1, ordering: .relaxed)
+      }
+    }
+  }
+
+  private func receiveLoop(blockLength: Int, limits: TestLimits) {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockLength, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let received: Int
+      do {
+        received = try connection.socket.receive(into: buffer)
+      } catch {
+        record(error)
+        return
+      }
+      if received == 0 { return }
+      bytes.add(Int64(received), ordering: .relaxed)
+      limits.receivedBytes.add(Int64(received), ordering: .relaxed)
+      limits.receivedBlocks.add(1, ordering: .relaxed)
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/// Builds this side's results message and merges the peer's into the summary
+/// (iperf3-protocol.md §4.2, §4.3).
+enum ResultsExchange {
+  /// The results this side sends.
+  static func localResults(
+    totals: [StreamSummary], endTime: Double, cpu: (total: Double, user: Double, system: Double),
+    congestion: String?, extra: [(String, JSONValue)]
+  ) -> TestResults {
+    let sends = totals.contains(where: \.localSends)
+    let streams = totals.map { stream in
+      StreamResult(
+        id: Int64(stream.id), bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived,
+        retransmits: stream.localSends ? (stream.retransmits ?? 0) : -1,
+        startTime: 0, endTime: endTime)
+    }
+    return TestResults(
+      cpuUtilTotal: cpu.total, cpuUtilUser: cpu.user, cpuUtilSystem: cpu.system,
+      senderHasRetransmits: sends ? 1 : -1, congestionUsed: congestion, streams: streams,
+      extra: extra)
+  }
+
+  /// The summary from local totals alone (the server prints this before the exchange).
+  static func summary(
+    role: Role, totals: [StreamSummary], endTime: Double,
+    cpu: (total: Double, user: Double, system: Double), congestion: String?
+  ) -> TestSummary {
+    TestSummary(
+      streams: totals, endTime: endTime, senderTime: endTime, receiverTime: endTime,
+      clientToServerHasRetransmits: role == .client,
+      serverToClientHasRetransmits: role == .server, localCPU: cpu, remoteCPU: (0, 0, 0),
+      localCongestion: congestion, remoteCongestion: nil, hasPeerResults: false)
+  }
+
+  /// Folds the peer's results into the local summary.
+  static func merge(_ summary: TestSummary, role: Role, peer: TestResults) throws -> TestSummary {
+    var merged = summary
+    for (index, stream) in merged.streams.enumerated() {
+      guard let remote = peer.stream(id: Int64(stream.id)) else {
+        throw PerfError("the peer's results lack stream \(stream.id)")
+      }
+      if stream.localSends {
+        merged.streams[index].bytesReceived = remote.bytes
+      } else {
+        merged.streams[index].bytesSent = remote.bytes
+        merged.streams[index].retransmits = remote.retransmits >= 0 ? remote.retransmits : nil
+      }
+    }
+    if let first = merged.streams.first, let remote = peer.stream(id: Int64(first.id)) {
+      let peerTime = remote.duration > 0 ? remote.duration : summary.endTime
+      if first.localSends {
+        merged.senderTime = summary.endTime
+        merged.receiverTime = peerTime
+      } else {
+        merged.receiverTime = summary.endTime
+        merged.senderTime = peerTime
+      }
+    }
+    let peerHasRetransmits = peer.senderHasRetransmits == 1
+    if role == .client {
+      merged.serverToClientHasRetransmits = peerHasRetransmits
+    } else {
+      merged.clientToServerHasRetransmits = peerHasRetransmits
+    }
+    merged.remoteCPU = (peer.cpuUtilTotal, peer.cpuUtilUser, peer.cpuUtilSystem)
+    merged.remoteCongestion = peer.congestionUsed
+    merged.hasPeerResults = true
+    return merged
+  }
+}

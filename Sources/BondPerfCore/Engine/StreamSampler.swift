@@ -1,0 +1,121 @@
+/// Turns the streams' running byte counters and TCP_INFO into interval
+/// reports and end-of-test totals, the way iperf3 counts them.
+///
+/// Used only on the session's thread.
+final class StreamSampler {
+  private struct State {
+    var start: ContinuousClock.Instant
+    var intervalStart: ContinuousClock.Instant
+    var omitBytes: Int64 = 0
+    var lastBytes: Int64 = 0
+    var retransmitBaseline: Int64 = 0
+    var lastRetransmits: Int64 = 0
+    var maxSndCwnd: Int64 = 0
+    var maxSndWnd: Int64 = 0
+    var maxRtt: Int64 = 0
+    var minRtt: Int64 = 0
+    var rttSum: Int64 = 0
+    var rttCount: Int64 = 0
+    var lastSample: ContinuousClock.Instant
+    var finalBytes: Int64?
+  }
+
+  let streams: [DataStream]
+  private var states: [State]
+  private(set) var omitting: Bool
+  let monitor: (any SlaveMonitor)?
+
+  init(streams: [DataStream], start: ContinuousClock.Instant, omitting: Bool, monitor: (any SlaveMonitor)?) {
+    self.streams = streams
+    self.omitting = omitting
+    self.monitor = monitor
+    self.states = streams.map { _ in
+      State(start: start, intervalStart: start, lastSample: start)
+    }
+    monitor?.reset()
+  }
+
+  private func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> Double {
+    let (s, a) = from.duration(to: to).components
+    return Double(s) + Double(a) / 1e18
+  }
+
+  /// One interval ending now.
+  func sample(at now: ContinuousClock.Instant) -> IntervalReport {
+    var reports: [StreamInterval] = []
+    for (index, stream) in streams.enumerated() {
+      var state = states[index]
+      let total = state.finalBytes ?? stream.bytes.load(ordering: .relaxed)
+      var tcp: TCPSample?
+      if stream.localSends, let info = try? stream.connection.socket.tcpInfo() {
+        let retransmits = Int64(info.retransmits)
+        let sample = TCPSample(
+          retransmits: retransmits - state.lastRetransmits, sndCwnd: Int64(info.sndCwndBytes),
+          sndWnd: Int64(info.sndWnd ?? 0), rtt: Int64(info.rttMicroseconds),
+          rttvar: Int64(info.rttvarMicroseconds), pmtu: Int64(info.pmtu))
+        state.lastRetransmits = retransmits
+        if !omitting {
+          state.maxSndCwnd = max(state.maxSndCwnd, sample.sndCwnd)
+          state.maxSndWnd = max(state.maxSndWnd, sample.sndWnd)
+          state.maxRtt = max(state.maxRtt, sample.rtt)
+          state.minRtt = state.rttCount == 0 ? sample.rtt : min(state.minRtt, sample.rtt)
+          state.rttSum += sample.rtt
+          state.rttCount += 1
+        }
+        tcp = sample
+      }
+      reports.append(
+        StreamInterval(
+          id: stream.id, socket: stream.descriptor,
+          start: seconds(state.start, state.intervalStart), end: seconds(state.start, now),
+          bytes: total - state.lastBytes, localSends: stream.localSends, omitted: omitting, tcp: tcp))
+      state.lastBytes = total
+      state.intervalStart = now
+      state.lastSample = now
+      states[index] = state
+    }
+    return IntervalReport(streams: reports, slaves: monitor?.sampleInterval() ?? [])
+  }
+
+  /// The omit period is over: counting starts again from now.
+  func endOmit(at now: ContinuousClock.Instant) {
+    omitting = false
+    for (index, stream) in streams.enumerated() {
+      let total = stream.bytes.load(ordering: .relaxed)
+      states[index].start = now
+      states[index].intervalStart = now
+      states[index].lastSample = now
+      states[index].omitBytes = total
+      states[index].lastBytes = total
+      states[index].retransmitBaseline = states[index].lastRetransmits
+    }
+    monitor?.reset()
+  }
+
+  /// Freezes the byte counts: bytes that arrive later are not counted.
+  func freeze() {
+    for (index, stream) in streams.enumerated() where states[index].finalBytes == nil {
+      states[index].finalBytes = stream.bytes.load(ordering: .relaxed)
+    }
+  }
+
+  /// Local duration of the first stream, from its start to its last sample.
+  var endTime: Double {
+    guard let first = states.first else { return 0 }
+    return seconds(first.start, first.lastSample)
+  }
+
+  /// Local totals per stream after the omit period; the peer's side is filled in later.
+  func localTotals() -> [StreamSummary] {
+    streams.enumerated().map { index, stream in
+      let state = states[index]
+      let total = (state.finalBytes ?? stream.bytes.load(ordering: .relaxed)) - state.omitBytes
+      return StreamSummary(
+        id: stream.id, socket: stream.descriptor, localSends: stream.localSends,
+        bytesSent: stream.localSends ? total : 0, bytesReceived: stream.localSends ? 0 : total,
+        retransmits: stream.localSends ? state.lastRetransmits - state.retransmitBaseline : nil,
+        maxSndCwnd: state.maxSndCwnd, maxSndWnd: state.maxSndWnd, maxRtt: state.maxRtt,
+        minRtt: state.minRtt, meanRtt: state.rttCount > 0 ? state.rttSum / state.rttCount : 0)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import Synchronization
+
+/// Test-wide byte and block totals, shared by every stream's worker, and the
+/// `-n` / `-k` limits they are checked against.
+public final class TestLimits: Sendable {
+  public let byteLimit: Int64
+  public let blockLimit: Int64
+  let sentBytes = Atomic<Int64>(0)
+  let sentBlocks = Atomic<Int64>(0)
+  let receivedBytes = Atomic<Int64>(0)
+  let receivedBlocks = Atomic<Int64>(0)
+
+  public init(byteLimit: Int64, blockLimit: Int64) {
+    self.byteLimit = byteLimit
+    self.blockLimit = blockLimit
+  }
+
+  var hasLimit: Bool { byteLimit > 0 || blockLimit > 0 }
+
+  /// Whether senders should stop writing (the test ends at the control loop's next check).
+  var sendingDone: Bool {
+    (byteLimit > 0 && sentBytes.load(ordering: .relaxed) >= byteLimit)
+      || (blockLimit > 0 && sentBlocks.load(ordering: .relaxed) >= blockLimit)
+  }
+
+  /// Whether either direction has reached a limit.
+  var reached: Bool {
+    sendingDone
+      || (byteLimit > 0 && receivedBytes.load(ordering: .relaxed) >= byteLimit)
+      || (blockLimit > 0 && receivedBlocks.load(ordering: .relaxed) >= blockLimit)
+  }
+
+  /// After the omit period the sent totals start again (as iperf3 does).
+  func resetSent() {
+    sentBytes.store(0, ordering: .relaxed)
+    sentBlocks.store(0, ordering: .relaxed)
+  }
+}

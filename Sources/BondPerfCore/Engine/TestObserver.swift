@@ -1,0 +1,21 @@
+/// What a session reports as a test runs. Called on the session's thread, in order.
+public protocol TestObserver: AnyObject, Sendable {
+  /// A line of progress for people (connecting, listening, accepted).
+  func notice(_ text: String)
+  func connected(_ stream: ConnectedStream, record: TestRecord)
+  func started(_ record: TestRecord)
+  func interval(_ interval: IntervalReport, record: TestRecord)
+  func finished(_ record: TestRecord)
+  func failed(_ message: String, record: TestRecord)
+}
+
+/// Hooks that let bondperf's bond layer watch a test: sample slave counters
+/// per interval and add its object to the results exchange and `-J`.
+public protocol SlaveMonitor: Sendable {
+  /// Called at TEST_START (and at the end of the omit period): take a baseline.
+  func reset()
+  /// Bytes per slave since the previous call (or the baseline).
+  func sampleInterval() -> [SlaveSample]
+  /// Bytes per slave since the baseline.
+  func sampleTotal() -> [SlaveSample]
+}
