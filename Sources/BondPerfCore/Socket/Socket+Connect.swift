@@ -108,6 +108,7 @@ extension Socket {
 }
 
 /// A connection returned by ``Socket/accept()``: the new socket and who is on the other end.
+@frozen
 public struct AcceptedConnection: ~Copyable {
   /// The connected socket; take it with `let socket = accepted.socket`.
   public var socket: Socket
