@@ -12,8 +12,9 @@ struct SocketAddressTests {
   }
 
   @Test func describesLikeIperf3() throws {
-    #expect(SocketAddress(ip: try #require(IPAddress("10.0.0.1")), port: 5201).description
-      == "10.0.0.1 port 5201")
+    #expect(
+      SocketAddress(ip: try #require(IPAddress("10.0.0.1")), port: 5201).description
+        == "10.0.0.1 port 5201")
   }
 
   @Test func unmapsIPv4MappedAddresses() throws {

@@ -129,7 +129,8 @@ struct SocketTests {
     #expect(accepted.peer.ip.isIPv4)
     // An IPv4 destination on an IPv6 socket is connected to through its mapped form.
     let mappedClient = try Socket(family: .ipv6)
-    try mappedClient.connect(to: SocketAddress(ip: try #require(IPAddress("127.0.0.1")), port: port))
+    try mappedClient.connect(
+      to: SocketAddress(ip: try #require(IPAddress("127.0.0.1")), port: port))
     #expect(try mappedClient.remoteAddress.ip == IPAddress("127.0.0.1"))
   }
 
