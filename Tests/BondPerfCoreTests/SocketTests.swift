@@ -51,6 +51,26 @@ struct SocketTests {
     client.close()
   }
 
+  @Test func sendAllTakesContiguousAndOtherCollections() throws {
+    let listener = try makeListener("127.0.0.1")
+    let client = try Socket(family: .ipv4)
+    try client.connect(to: try listener.localAddress, timeout: .seconds(5))
+    let accepted = try listener.accept()
+    let connection = accepted.socket
+    try client.sendAll([UInt8](1...3)[1...])  // ArraySlice: contiguous
+    try client.sendAll(repeatElement(UInt8(9), count: 2))  // not contiguous
+    try client.sendAll(UInt8(4)...UInt8(5))  // a range
+    try client.shutdown(.write)
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 16)
+    while true {
+      let count = try buffer.withUnsafeMutableBytes { try connection.receive(into: $0) }
+      if count == 0 { break }
+      received += buffer[..<count]
+    }
+    #expect(received == [2, 3, 9, 9, 4, 5])
+  }
+
   @Test func connectToAClosedPortIsRefused() throws {
     // Take a free port, then close the listener so nothing listens there.
     let address = try makeListener("127.0.0.1").localAddress
