@@ -148,7 +148,8 @@ struct ProtocolConversationTests {
       try server.feed(chunk)
     }
     #expect(server.state == .done)
-    let expected = transcript.serverToClient.flatMap { $0 }.dropLast(transcript.trailingServerBytes.count)
+    let expected = transcript.serverToClient.flatMap { $0 }.dropLast(
+      transcript.trailingServerBytes.count)
     #expect(server.sent.flatMap { $0 } == Array(expected))
     let params = try #require(server.parameters)
     #expect(String(decoding: params.encoded(), as: UTF8.self) == transcript.params)
@@ -257,6 +258,7 @@ struct ProtocolConversationTests {
     var state = try ProtocolState.initial.next(on: .cookieExchanged, role: .client)
     state = try state.next(on: .received(try #require(try buffer.nextMessage())), role: .client)
     #expect(state == .terminated(.accessDenied))
-    #expect(IperfErrorCode.accessDenied.text == "the server is busy running a test. try again later")
+    #expect(
+      IperfErrorCode.accessDenied.text == "the server is busy running a test. try again later")
   }
 }

@@ -5,7 +5,8 @@ import Testing
 
 struct ProtocolJSONTests {
   @Test func parsesScalarsAndContainersInOrder() throws {
-    let value = try JSONValue.parse(text: #" {"b":[1,-2.5,true,false,null],"a":"x\"y\\u\u00e9\ud83d\ude00"} "#)
+    let value = try JSONValue.parse(
+      text: #" {"b":[1,-2.5,true,false,null],"a":"x\"y\\u\u00e9\ud83d\ude00"} "#)
     #expect(value.objectValue?.map(\.0) == ["b", "a"])
     #expect(value["b"] == [1, -2.5, true, false, nil])
     #expect(value["a"]?.stringValue == "x\"y\\u\u{e9}\u{1F600}")
@@ -118,7 +119,9 @@ struct ProtocolJSONTests {
 
   @Test func prettyTextMatchesCJSONForEmptyContainers() {
     let value: JSONValue = ["start": ["connected": []], "end": [:]]
-    #expect(value.iperf3PrettyText == "{\n\t\"start\":\t{\n\t\t\"connected\":\t[]\n\t},\n\t\"end\":\t{\n\t}\n}")
+    #expect(
+      value.iperf3PrettyText
+        == "{\n\t\"start\":\t{\n\t\t\"connected\":\t[]\n\t},\n\t\"end\":\t{\n\t}\n}")
   }
 
   @Test func escapesStringsLikeCJSON() {

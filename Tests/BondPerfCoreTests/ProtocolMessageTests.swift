@@ -44,8 +44,10 @@ struct ProtocolMessageTests {
     #expect(cookie.text == "i7b3gini74ei3vpyw45bqnc5rn4z6eauu2vo")
     #expect(cookie.isWellFormed)
     // Bytes after the first NUL don't matter, as in strcmp.
-    let short = try #require(Cookie(wireBytes: Array("abc".utf8) + [0] + Array(repeating: 0x41, count: 33)))
-    let shortToo = try #require(Cookie(wireBytes: Array("abc".utf8) + [0] + Array(repeating: 0x42, count: 33)))
+    let short = try #require(
+      Cookie(wireBytes: Array("abc".utf8) + [0] + Array(repeating: 0x41, count: 33)))
+    let shortToo = try #require(
+      Cookie(wireBytes: Array("abc".utf8) + [0] + Array(repeating: 0x42, count: 33)))
     #expect(short == shortToo)
     #expect(short.hashValue == shortToo.hashValue)
     #expect(!short.isWellFormed)
@@ -82,22 +84,31 @@ struct ProtocolMessageTests {
     #expect(normal.allSatisfy { !$0.direction.isSender(.server) })
 
     let reverse = StreamID.assignments(parallel: 2, mode: .reverse)
-    #expect(reverse.allSatisfy { $0.direction == .serverToClient && $0.direction.isSender(.server) })
+    #expect(
+      reverse.allSatisfy { $0.direction == .serverToClient && $0.direction.isSender(.server) })
 
     let bidir = StreamID.assignments(parallel: 2, mode: .bidirectional)
     #expect(bidir.map(\.id) == [1, 3, 4, 5])
-    #expect(bidir.map(\.direction) == [.clientToServer, .clientToServer, .serverToClient, .serverToClient])
+    #expect(
+      bidir.map(\.direction) == [
+        .clientToServer, .clientToServer, .serverToClient, .serverToClient,
+      ])
     #expect(StreamID.assignment(forIndex: 4, parallel: 2, mode: .bidirectional) == nil)
     #expect(StreamID.connectionCount(parallel: 3, mode: .bidirectional) == 6)
   }
 
   @Test func errorCodesPrintIperfTexts() {
-    #expect(IperfErrorCode(rawValue: 121).text == "the server is busy running a test. try again later")
+    #expect(
+      IperfErrorCode(rawValue: 121).text == "the server is busy running a test. try again later")
     #expect(IperfErrorCode.receiveParameters.text == "unable to receive parameters from client")
     #expect(IperfErrorCode.streamWrite.name == "IESTREAMWRITE")
     #expect(IperfErrorCode(rawValue: 9999).text == "unknown iperf3 error 9999")
-    #expect(IperfErrorCode.message(iperfErrno: 102, errno: 98) == "unable to start listener for connections (server errno 98)")
-    #expect(IperfErrorCode.message(iperfErrno: 114, errno: 0) == "unable to receive parameters from client")
+    #expect(
+      IperfErrorCode.message(iperfErrno: 102, errno: 98)
+        == "unable to start listener for connections (server errno 98)")
+    #expect(
+      IperfErrorCode.message(iperfErrno: 114, errno: 0)
+        == "unable to receive parameters from client")
   }
 
   @Test func protocolErrorsAreOneLine() {
@@ -112,7 +123,9 @@ struct ProtocolMessageTests {
       #expect(!error.description.contains("\n"))
       #expect(!error.description.isEmpty)
     }
-    #expect(ProtocolError.unknownControlMessage(7).description == "received an unknown control message 0x07")
+    #expect(
+      ProtocolError.unknownControlMessage(7).description
+        == "received an unknown control message 0x07")
     #expect(
       ProtocolError.unexpectedEvent(event: "TEST_END", state: "PARAM_EXCHANGE").description
         == "unexpected TEST_END in state PARAM_EXCHANGE")

@@ -109,7 +109,8 @@ struct ProtocolParametersTests {
 
   @Test func decodesKeysIgnoringCaseAndKeepsUnknownOnes() throws {
     let params = try parse(
-      #"{"TCP":true,"Time":3,"mss":1200,"tos":8,"PARALLEL":3,"skip_rx_copy":1,"zerocopy":0,"time":5}"#)
+      #"{"TCP":true,"Time":3,"mss":1200,"tos":8,"PARALLEL":3,"skip_rx_copy":1,"zerocopy":0,"time":5}"#
+    )
     #expect(params.time == 5)
     #expect(params.mss == 1200)
     #expect(params.tos == 8)

@@ -35,7 +35,8 @@ struct ProtocolResultsTests {
   @Test func reencodes312ResultsIn321Form() throws {
     let results = try decode(ProtocolFixtures.normalClientResults)
     // 3.12 omits omitted_* and they stay omitted; everything else is identical.
-    #expect(String(decoding: results.encoded(), as: UTF8.self) == ProtocolFixtures.normalClientResults)
+    #expect(
+      String(decoding: results.encoded(), as: UTF8.self) == ProtocolFixtures.normalClientResults)
     let server = try decode(ProtocolFixtures.normalServerResults)
     let text = String(decoding: server.encoded(), as: UTF8.self)
     #expect(text.contains(#""sender_has_retransmits":-1"#))
@@ -65,7 +66,10 @@ struct ProtocolResultsTests {
     #expect(decoded.extra.map(\.0) == ["bondperf"])
     results.serverOutputText = nil
     results.serverOutputJSON = ["start": [:]]
-    #expect(try decode(String(decoding: results.encoded(), as: UTF8.self)).serverOutputJSON == ["start": [:]])
+    #expect(
+      try decode(String(decoding: results.encoded(), as: UTF8.self)).serverOutputJSON == [
+        "start": [:]
+      ])
     #expect(Framing.length(fromHeader: results.framed()) == UInt32(results.encoded().count))
   }
 
@@ -76,7 +80,10 @@ struct ProtocolResultsTests {
   ])
   func missingTopLevelFieldIsNamed(key: String, field: String) throws {
     guard case .object(let members) = try JSONValue.parse(text: ProtocolFixtures.v321ClientResults)
-    else { Issue.record("not an object"); return }
+    else {
+      Issue.record("not an object")
+      return
+    }
     let reduced = JSONValue.object(members.filter { $0.0 != key })
     #expect(throws: ProtocolError.missingField(field)) { try TestResults(json: reduced) }
   }
@@ -112,7 +119,8 @@ struct ProtocolResultsTests {
     let bytesString =
       #"{"cpu_util_total":1,"cpu_util_user":0,"cpu_util_system":1,"sender_has_retransmits":0,"streams":[{"id":1,"bytes":"5","retransmits":-1,"jitter":0,"errors":0,"packets":0}]}"#
     #expect(
-      throws: ProtocolError.wrongType(field: "streams[0].bytes", expected: "number", found: "string")
+      throws: ProtocolError.wrongType(
+        field: "streams[0].bytes", expected: "number", found: "string")
     ) { try decode(bytesString) }
     #expect(throws: ProtocolError.self) { try decode("[1]") }
     #expect(throws: ProtocolError.self) { try decode("{") }
@@ -121,7 +129,9 @@ struct ProtocolResultsTests {
 
 extension String {
   /// Replaces the first `target` after the first `anchor` (test helper).
-  fileprivate func replacingFirst(_ target: String, in anchor: String, with replacement: String) -> String {
+  fileprivate func replacingFirst(_ target: String, in anchor: String, with replacement: String)
+    -> String
+  {
     guard let anchorRange = range(of: anchor),
       let found = self[anchorRange.lowerBound...].range(of: target)
     else { return self }

@@ -63,7 +63,8 @@ struct ProtocolStateTests {
   }
 
   @Test func serverIgnoresEchoedTestStart() throws {
-    #expect(try ProtocolState.testRunning.next(on: .received(.testStart), role: .server) == .testRunning)
+    #expect(
+      try ProtocolState.testRunning.next(on: .received(.testStart), role: .server) == .testRunning)
   }
 
   static let everyUnfinishedState: [ProtocolState] = [
@@ -78,8 +79,11 @@ struct ProtocolStateTests {
       #expect(try state.next(on: .received(message), role: .client) == .terminated(message))
       #expect(try state.next(on: .sent(message), role: .server) == .terminated(message))
     }
-    #expect(try state.next(on: .sent(.clientTerminate), role: .client) == .terminated(.clientTerminate))
-    #expect(try state.next(on: .received(.clientTerminate), role: .server) == .terminated(.clientTerminate))
+    #expect(
+      try state.next(on: .sent(.clientTerminate), role: .client) == .terminated(.clientTerminate))
+    #expect(
+      try state.next(on: .received(.clientTerminate), role: .server)
+        == .terminated(.clientTerminate))
   }
 
   @Test func clientIgnoresEverythingAfterIperfDone() throws {
@@ -88,8 +92,12 @@ struct ProtocolStateTests {
       #expect(try ProtocolState.done.next(on: .received(message), role: .client) == .done)
     }
     #expect(ProtocolState.done.ignoresIncomingBytes)
-    #expect(throws: ProtocolError.self) { try ProtocolState.done.next(on: .sent(.iperfDone), role: .client) }
-    #expect(throws: ProtocolError.self) { try ProtocolState.done.next(on: .received(.testEnd), role: .server) }
+    #expect(throws: ProtocolError.self) {
+      try ProtocolState.done.next(on: .sent(.iperfDone), role: .client)
+    }
+    #expect(throws: ProtocolError.self) {
+      try ProtocolState.done.next(on: .received(.testEnd), role: .server)
+    }
   }
 
   @Test func terminatedClientIgnoresTrailingServerError() throws {

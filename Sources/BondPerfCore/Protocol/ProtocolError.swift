@@ -50,7 +50,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     case .omittedCountsMismatch(let id):
       return "stream \(id) has only one of \"omitted_errors\" and \"omitted_packets\""
     case .parametersTooLarge(let count):
-      return "parameter JSON is \(count) bytes; servers accept at most \(Framing.maximumParameterLength)"
+      return
+        "parameter JSON is \(count) bytes; servers accept at most \(Framing.maximumParameterLength)"
     }
   }
 }
