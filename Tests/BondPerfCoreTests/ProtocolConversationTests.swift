@@ -252,6 +252,34 @@ struct ProtocolConversationTests {
     #expect(try buffer.nextMessage() == .paramExchange)
   }
 
+  @Test func randomControlBytesNeverCrash() {
+    var generator = SplitMix64(seed: 42)
+    for _ in 0..<500 {
+      var buffer = ControlBuffer()
+      var state = ProtocolState.initial
+      let length = Int(generator.next() % 64)
+      buffer.append(
+        contentsOf: (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+      var steps = 0
+      while steps < 100 {
+        steps += 1
+        do {
+          if generator.next() % 3 == 0 {
+            guard try buffer.nextFrame(maxLength: 8192) != nil else { break }
+          } else {
+            guard let message = try buffer.nextMessage() else { break }
+            state = (try? state.next(on: .received(message), role: .client)) ?? state
+          }
+        } catch {
+          #expect(!error.description.isEmpty)
+          buffer.discardAll()
+        }
+      }
+      _ = buffer.nextServerError()
+      _ = buffer.nextCookie()
+    }
+  }
+
   @Test func accessDeniedEndsAClientAtOnce() throws {
     var buffer = ControlBuffer()
     buffer.append(contentsOf: [0xff])

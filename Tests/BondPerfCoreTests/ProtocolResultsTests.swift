@@ -104,6 +104,14 @@ struct ProtocolResultsTests {
     #expect(results.streams[0].duration == 0)
   }
 
+  @Test func nonStringCongestionIsIgnored() throws {
+    let results = try decode(
+      #"{"cpu_util_total":1,"cpu_util_user":0,"cpu_util_system":1,"sender_has_retransmits":0,"congestion_used":5,"streams":[]}"#
+    )
+    #expect(results.congestionUsed == nil)
+    #expect(results.streams.isEmpty)
+  }
+
   @Test func omittedCountsComeInPairs() {
     let text =
       #"{"cpu_util_total":1,"cpu_util_user":0,"cpu_util_system":1,"sender_has_retransmits":0,"streams":[{"id":4,"bytes":5,"retransmits":-1,"jitter":0,"errors":0,"omitted_errors":0,"packets":0}]}"#

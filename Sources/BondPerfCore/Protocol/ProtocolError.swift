@@ -22,7 +22,7 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A field has a value outside its allowed range.
   case invalidValue(field: String, reason: String)
   /// A stream result has only one of `omitted_errors` and `omitted_packets`.
-  case omittedCountsMismatch(streamID: Int64)
+  case omittedCountsMismatch(streamID: Int)
   /// Encoded parameters would exceed what a 3.18+ server accepts.
   case parametersTooLarge(Int)
 
