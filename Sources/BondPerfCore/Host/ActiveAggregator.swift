@@ -22,4 +22,10 @@ public struct ActiveAggregator: Hashable, Sendable, Codable {
     self.partnerKey = partnerKey
     self.partnerMAC = partnerMAC
   }
+
+  // `partnerMAC` is spelled `partnerMac` in the keys so snake_case round-trips.
+  private enum CodingKeys: String, CodingKey {
+    case id, numberOfPorts, actorKey, partnerKey
+    case partnerMAC = "partnerMac"
+  }
 }

@@ -77,6 +77,14 @@ public struct BondInfo: Hashable, Sendable, Codable {
     return UInt64(max(total, 0)) * 1_000_000
   }
 
+  // Acronyms are spelled `Lb` in the keys so `convertToSnakeCase` and
+  // `convertFromSnakeCase` round-trip (`tlb_dynamic_lb`).
+  private enum CodingKeys: String, CodingKey {
+    case name, mode, hashPolicy, macAddress, miiStatus, miimon, lacpRate, adSelect
+    case tlbDynamicLB = "tlbDynamicLb"
+    case activeSlave, activeAggregator, slaves, usableSlaves, warnings
+  }
+
   /// Whether the mode consults `xmit_hash_policy` at all.
   static func modeHashes(_ mode: BondMode) -> Bool {
     switch mode {

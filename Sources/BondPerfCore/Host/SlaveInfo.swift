@@ -57,6 +57,15 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
     self.partnerChurnedCount = partnerChurnedCount
   }
 
+  // Acronyms are spelled `Id`/`Mac` in the keys so snake_case round-trips.
+  private enum CodingKeys: String, CodingKey {
+    case name, miiStatus, speedMbps, duplex, permanentAddress, linkFailureCount, state
+    case aggregatorID = "aggregatorId"
+    case actorPortState, partnerPortState
+    case partnerSystemMAC = "partnerSystemMac"
+    case actorChurnState, partnerChurnState, actorChurnedCount, partnerChurnedCount
+  }
+
   /// The LACP `Distributing` bit (0x20) of the actor state: whether the port
   /// is allowed to transmit. `nil` when the state is unknown.
   public var isDistributing: Bool? {
