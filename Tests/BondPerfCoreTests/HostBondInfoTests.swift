@@ -51,7 +51,7 @@ struct HostBondInfoTests {
     #expect(proc.slaves.map(\.name) == ["eth0", "eth1", "eth2", "eth3"])
     #expect(proc.slaves[3].fields["MII Status"] == "down")
     #expect(proc.slaves[3].fields["Speed"] == "Unknown")
-    #expect(proc.slaves[0].actorDetails["port state"] == "61")
+    #expect(proc.slaves[0].actorDetails["port state"] == "63")
     #expect(proc.slaves[2].partnerDetails["system mac address"] == "00:00:00:00:00:00")
   }
 
