@@ -11,6 +11,7 @@ import Foundation
 public struct BondProcFile: Hashable, Sendable {
   /// One `Slave Interface:` block.
   public struct Slave: Hashable, Sendable {
+    /// The slave's interface name.
     public var name: String
     /// `Key: value` lines of the block, in order (later duplicates win).
     public var fields: [String: String] = [:]

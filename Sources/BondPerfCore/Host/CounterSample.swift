@@ -2,9 +2,13 @@
 public struct CounterSample: Hashable, Sendable {
   /// The interface the counters belong to.
   public var interface: String
+  /// Bytes transmitted since the interface was created (`tx_bytes`).
   public var txBytes: UInt64
+  /// Bytes received (`rx_bytes`).
   public var rxBytes: UInt64
+  /// Packets transmitted (`tx_packets`).
   public var txPackets: UInt64
+  /// Packets received (`rx_packets`).
   public var rxPackets: UInt64
   /// When the counters were read, on the monotonic clock.
   public var timestamp: ContinuousClock.Instant
@@ -41,10 +45,15 @@ public struct CounterSample: Hashable, Sendable {
 
 /// The counter changes over an interval, with rates.
 public struct CounterDelta: Hashable, Sendable, Codable {
+  /// The interface the counters belong to.
   public var interface: String
+  /// Bytes transmitted during the interval.
   public var txBytes: UInt64
+  /// Bytes received during the interval.
   public var rxBytes: UInt64
+  /// Packets transmitted during the interval.
   public var txPackets: UInt64
+  /// Packets received during the interval.
   public var rxPackets: UInt64
   /// The interval's length in seconds.
   public var seconds: Double

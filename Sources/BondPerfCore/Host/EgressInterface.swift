@@ -4,7 +4,9 @@ import Foundation
 public enum EgressInterface {
   /// One address assigned to an interface (what `getifaddrs` returns).
   public struct InterfaceAddress: Hashable, Sendable, Codable {
+    /// The interface name.
     public var name: String
+    /// One of its addresses.
     public var address: IPAddress
 
     /// Creates a pair.

@@ -11,6 +11,7 @@ public enum HostError: Error, Hashable, Sendable, CustomStringConvertible {
   /// A kernel file was read but its text was not in the expected format.
   case malformed(path: String, text: String)
 
+  /// The error as one line, e.g. `cannot read /proc/net/bonding/bond0: permission denied`.
   public var description: String {
     switch self {
     case .noSuchBond(let name, let path, let known):

@@ -12,6 +12,7 @@ public struct TuningFinding: Hashable, Sendable, Codable {
 
   /// The sysctl's dotted name, e.g. `net.ipv4.tcp_rmem`.
   public var sysctl: String
+  /// Whether the limit is enough.
   public var level: Level
   /// One line, e.g. `tcp_rmem max 6.00 MiB ≥ BDP 2.38 MiB: ok`.
   public var message: String
