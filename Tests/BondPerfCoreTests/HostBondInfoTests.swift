@@ -34,7 +34,9 @@ struct HostBondInfoTests {
     let bond = try BondInfo.read(bond: "bond0", roots: HostFixtures.roots(HostFixtures.lacp))
     #expect(bond.warnings.contains { $0.hasPrefix("slave eth3 is down") })
     #expect(
-      bond.warnings.contains { $0.hasPrefix("slave eth2 is in aggregator 2, not the active aggregator 1") })
+      bond.warnings.contains {
+        $0.hasPrefix("slave eth2 is in aggregator 2, not the active aggregator 1")
+      })
     #expect(!bond.warnings.contains { $0.contains("eth0") || $0.contains("eth1") })
     #expect(!bond.warnings.contains { $0.contains("xmit_hash_policy") })
   }
@@ -74,7 +76,8 @@ struct HostBondInfoTests {
   }
 
   @Test func activeBackupUsesOnlyTheActiveSlave() throws {
-    let bond = try BondInfo.read(bond: "bond0", roots: HostFixtures.roots(HostFixtures.activeBackup))
+    let bond = try BondInfo.read(
+      bond: "bond0", roots: HostFixtures.roots(HostFixtures.activeBackup))
     #expect(bond.mode == .activeBackup)
     #expect(bond.hashPolicy == nil)
     #expect(bond.activeSlave == "eth1")
@@ -111,7 +114,10 @@ struct HostBondInfoTests {
       name: "bond9", mode: .ieee8023ad, hashPolicy: .layer3_4,
       activeAggregator: ActiveAggregator(id: 1), slaves: slaves)
     #expect(bond.usableSlaves == ["a", "c"])
-    #expect(bond.warnings.contains { $0.hasPrefix("slave b is in the active aggregator but not distributing") })
+    #expect(
+      bond.warnings.contains {
+        $0.hasPrefix("slave b is in the active aggregator but not distributing")
+      })
   }
 
   @Test func lacpWithoutActiveAggregatorHasNoUsableSlaves() {
@@ -176,5 +182,22 @@ struct HostBondInfoTests {
     #expect(json.contains("\"tlb_dynamic_lb\":true"))
     #expect(json.contains("\"hash_policy\":\"layer3+4\""))
     #expect(json.contains("\"partner_mac\":\"00:1c:73:0a:0b:0c\""))
+  }
+}
+
+/// The `Bonding Mode:` wording of `/proc/net/bonding/<bond>` (`bond_mode_name()`).
+struct HostProcModeWordingTests {
+  @Test(
+    arguments: [
+      ("load balancing (round-robin)", BondMode.balanceRR),
+      ("fault-tolerance (active-backup)", .activeBackup),
+      ("load balancing (xor)", .balanceXOR),
+      ("fault-tolerance (broadcast)", .broadcast),
+      ("IEEE 802.3ad Dynamic link aggregation", .ieee8023ad),
+      ("transmit load balancing", .balanceTLB),
+      ("adaptive load balancing", .balanceALB),
+    ] as [(String, BondMode)])
+  func parsesProcWording(text: String, mode: BondMode) {
+    #expect(BondMode(sysfs: text) == mode)
   }
 }
