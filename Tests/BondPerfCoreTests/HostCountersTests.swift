@@ -41,7 +41,8 @@ struct HostCountersTests {
   @Test func counterResetCountsAsZero() {
     let start = ContinuousClock.now
     let first = CounterSample(
-      interface: "eth0", txBytes: 9_000, rxBytes: 9_000, txPackets: 9, rxPackets: 9, timestamp: start)
+      interface: "eth0", txBytes: 9_000, rxBytes: 9_000, txPackets: 9, rxPackets: 9,
+      timestamp: start)
     let second = CounterSample(
       interface: "eth0", txBytes: 100, rxBytes: 9_800, txPackets: 1, rxPackets: 10,
       timestamp: start.advanced(by: .milliseconds(500)))

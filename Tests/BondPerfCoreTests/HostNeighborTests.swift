@@ -15,7 +15,8 @@ struct HostNeighborTests {
     #expect(entries[3].state == "permanent")
     let peer = try NeighborTable.macAddress(ofIPv4: #require(IPAddress("10.0.0.2")), roots: roots)
     #expect(peer == MACAddress("52:54:00:b2:00:01"))
-    let unresolved = try NeighborTable.macAddress(ofIPv4: #require(IPAddress("10.0.0.9")), roots: roots)
+    let unresolved = try NeighborTable.macAddress(
+      ofIPv4: #require(IPAddress("10.0.0.9")), roots: roots)
     #expect(unresolved == nil)
     let wrongInterface = try NeighborTable.macAddress(
       ofIPv4: #require(IPAddress("10.0.0.2")), interface: "eth0", roots: roots)
@@ -40,7 +41,8 @@ struct HostNeighborTests {
     #expect(entries[4].interface == "eth0")
     let mac = NeighborTable.macAddress(of: try #require(IPAddress("2001:db8::2")), inIPNeigh: text)
     #expect(mac == MACAddress("52:54:00:b2:00:01"))
-    #expect(NeighborTable.macAddress(of: try #require(IPAddress("2001:db8::3")), inIPNeigh: text) == nil)
+    #expect(
+      NeighborTable.macAddress(of: try #require(IPAddress("2001:db8::3")), inIPNeigh: text) == nil)
   }
 
   @Test func readsKernelRelease() throws {
@@ -53,12 +55,16 @@ struct HostNeighborTests {
     let pairs = [
       EgressInterface.InterfaceAddress(name: "lo", address: try #require(IPAddress("127.0.0.1"))),
       EgressInterface.InterfaceAddress(name: "bond0", address: try #require(IPAddress("10.0.0.1"))),
-      EgressInterface.InterfaceAddress(name: "bond0", address: try #require(IPAddress("2001:db8::1"))),
+      EgressInterface.InterfaceAddress(
+        name: "bond0", address: try #require(IPAddress("2001:db8::1"))),
     ]
-    #expect(EgressInterface.interface(for: try #require(IPAddress("10.0.0.1")), in: pairs) == "bond0")
     #expect(
-      EgressInterface.interface(for: try #require(IPAddress("::ffff:10.0.0.1")), in: pairs) == "bond0")
-    #expect(EgressInterface.interface(for: try #require(IPAddress("2001:db8::1")), in: pairs) == "bond0")
+      EgressInterface.interface(for: try #require(IPAddress("10.0.0.1")), in: pairs) == "bond0")
+    #expect(
+      EgressInterface.interface(for: try #require(IPAddress("::ffff:10.0.0.1")), in: pairs)
+        == "bond0")
+    #expect(
+      EgressInterface.interface(for: try #require(IPAddress("2001:db8::1")), in: pairs) == "bond0")
     #expect(EgressInterface.interface(for: try #require(IPAddress("10.9.9.9")), in: pairs) == nil)
   }
 

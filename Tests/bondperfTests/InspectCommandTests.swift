@@ -26,7 +26,8 @@ struct InspectCommandTests {
 
   @Test func rendersJSON() throws {
     let command = try Bondperf.Inspect.parse([
-      "bond0", "--json", "--sysfs-root", Self.fixture + "/sys", "--procfs-root", Self.fixture + "/proc",
+      "bond0", "--json", "--sysfs-root", Self.fixture + "/sys", "--procfs-root",
+      Self.fixture + "/proc",
     ])
     let json = try command.render()
     #expect(json.hasPrefix("{\n"))
@@ -40,7 +41,8 @@ struct InspectCommandTests {
     let error = try #require(throws: (any Error).self) { try command.render() }
     #expect(
       Bondperf.Inspect.message(for: error)
-        == "no bond named bond7 (no \(Self.fixture)/sys/class/net/bond7/bonding); known bonds: bond0")
+        == "no bond named bond7 (no \(Self.fixture)/sys/class/net/bond7/bonding); known bonds: bond0"
+    )
   }
 
   @Test func rejectsNonPositiveRTT() throws {
@@ -48,7 +50,8 @@ struct InspectCommandTests {
       try Bondperf.Inspect.parse(["--rtt", "0"])
     }
     #expect(
-      Bondperf.Inspect.message(for: error) == "--rtt must be a positive number of milliseconds, got 0.0.")
+      Bondperf.Inspect.message(for: error)
+        == "--rtt must be a positive number of milliseconds, got 0.0.")
   }
 
   @Test func isRegisteredAsASubcommand() {

@@ -49,7 +49,8 @@ extension BondInfo {
     let policy = (attr("xmit_hash_policy") ?? proc.master["Transmit Hash Policy"])
       .flatMap(BondHashPolicy.init(sysfs:))
 
-    let slaveNames = attr("slaves").map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+    let slaveNames =
+      attr("slaves").map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
       ?? proc.slaves.map(\.name)
     let slaves = slaveNames.map { name in
       readSlave(name, roots: roots, proc: proc.slaves.first { $0.name == name }, mode: mode)
@@ -57,7 +58,8 @@ extension BondInfo {
 
     var aggregator: ActiveAggregator?
     if mode == .ieee8023ad {
-      let id = attr("ad_aggregator").flatMap { Int($0) }
+      let id =
+        attr("ad_aggregator").flatMap { Int($0) }
         ?? proc.activeAggregator["Aggregator ID"].flatMap { Int($0) }
       if let id, id != 0 {
         let info = proc.activeAggregator
@@ -65,19 +67,27 @@ extension BondInfo {
           id: id,
           numberOfPorts: attr("ad_num_ports").flatMap { Int($0) }
             ?? info["Number of ports"].flatMap { Int($0) },
-          actorKey: attr("ad_actor_key").flatMap { Int($0) } ?? info["Actor Key"].flatMap { Int($0) },
+          actorKey: attr("ad_actor_key").flatMap { Int($0) }
+            ?? info["Actor Key"].flatMap { Int($0) },
           partnerKey: attr("ad_partner_key").flatMap { Int($0) }
             ?? info["Partner Key"].flatMap { Int($0) },
-          partnerMAC: (attr("ad_partner_mac") ?? info["Partner Mac Address"]).flatMap { MACAddress($0) })
+          partnerMAC: (attr("ad_partner_mac") ?? info["Partner Mac Address"]).flatMap {
+            MACAddress($0)
+          })
       }
     }
 
-    let activeSlave = attr("active_slave")
+    let activeSlave =
+      attr("active_slave")
       ?? proc.master["Currently Active Slave"].flatMap { $0 == "None" ? nil : $0 }
     return BondInfo(
       name: bond, mode: mode, hashPolicy: policy,
-      macAddress: HostFile.nonEmptyValue(roots.netClass(bond) + "/address").flatMap { MACAddress($0) },
-      miiStatus: (attr("mii_status") ?? proc.master["MII Status"]).flatMap { LinkStatus(kernel: $0) },
+      macAddress: HostFile.nonEmptyValue(roots.netClass(bond) + "/address").flatMap {
+        MACAddress($0)
+      },
+      miiStatus: (attr("mii_status") ?? proc.master["MII Status"]).flatMap {
+        LinkStatus(kernel: $0)
+      },
       miimon: attr("miimon").flatMap { Int($0) }
         ?? proc.master["MII Polling Interval (ms)"].flatMap { Int($0) },
       lacpRate: mode == .ieee8023ad
@@ -99,7 +109,8 @@ extension BondInfo {
     let dir = roots.netClass(name)
     func attr(_ file: String) -> String? { HostFile.nonEmptyValue(dir + "/bonding_slave/" + file) }
     let fields = proc?.fields ?? [:]
-    let speed = HostFile.integer(dir + "/speed")
+    let speed =
+      HostFile.integer(dir + "/speed")
       ?? fields["Speed"].flatMap { Int($0.split(separator: " ").first ?? "") }
     let duplex = (HostFile.nonEmptyValue(dir + "/duplex") ?? fields["Duplex"])
       .flatMap { Duplex(kernel: $0) }
@@ -110,7 +121,9 @@ extension BondInfo {
       miiStatus: status ?? .down,
       speedMbps: speed.flatMap { $0 > 0 ? $0 : nil },
       duplex: duplex,
-      permanentAddress: (attr("perm_hwaddr") ?? fields["Permanent HW addr"]).flatMap { MACAddress($0) },
+      permanentAddress: (attr("perm_hwaddr") ?? fields["Permanent HW addr"]).flatMap {
+        MACAddress($0)
+      },
       linkFailureCount: (attr("link_failure_count") ?? fields["Link Failure Count"])
         .flatMap { Int($0) } ?? 0,
       state: attr("state"),

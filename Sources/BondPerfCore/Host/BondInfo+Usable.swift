@@ -55,7 +55,8 @@ extension BondInfo {
     case .activeBackup:
       warnings.append("mode active-backup: only one slave (the active one) is used")
     case .broadcast:
-      warnings.append("mode broadcast: every packet is sent on every slave, so there is no aggregation")
+      warnings.append(
+        "mode broadcast: every packet is sent on every slave, so there is no aggregation")
     case .balanceRR:
       warnings.append(
         "mode balance-rr: packets of one flow are sprayed across slaves (reordering possible); "

@@ -40,7 +40,8 @@ public struct BondProcFile: Hashable, Sendable {
       let indented = rawLine.first == "\t" || rawLine.first == " "
       let line = rawLine.trimmingCharacters(in: .whitespaces)
       if line.isEmpty { continue }
-      if driverVersion == nil && master.isEmpty && line.hasPrefix("Ethernet Channel Bonding Driver") {
+      if driverVersion == nil && master.isEmpty && line.hasPrefix("Ethernet Channel Bonding Driver")
+      {
         driverVersion = line
         continue
       }

@@ -75,7 +75,8 @@ public enum EgressInterface {
         })
       return bonds.count == 1 ? bonds.first : nil
     }
-    if HostFile.exists(dir + "/bonding_slave"), let master = HostFile.linkTargetName(dir + "/master"),
+    if HostFile.exists(dir + "/bonding_slave"),
+      let master = HostFile.linkTargetName(dir + "/master"),
       isBond(master, roots: roots)
     {
       return master

@@ -15,7 +15,8 @@ public enum HostError: Error, Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .noSuchBond(let name, let path, let known):
-      let list = known.isEmpty ? "no bonds on this host" : "known bonds: " + known.joined(separator: ", ")
+      let list =
+        known.isEmpty ? "no bonds on this host" : "known bonds: " + known.joined(separator: ", ")
       return "no bond named \(name) (no \(path)); \(list)"
     case .noBonds:
       return "no bonds on this host (bonding_masters is empty or missing)"

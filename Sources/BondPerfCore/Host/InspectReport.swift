@@ -90,7 +90,8 @@ public struct InspectReport: Hashable, Sendable, Codable {
       lines.append("  tlb_dynamic_lb:    \(dynamic ? 1 : 0)")
     }
     if let active = b.activeSlave { lines.append("  active slave:      \(active)") }
-    var usable = "  usable slaves:     "
+    var usable =
+      "  usable slaves:     "
       + (b.usableSlaves.isEmpty ? "none" : b.usableSlaves.joined(separator: ", "))
     if let bits = usableBitsPerSecond { usable += " (\(HostUnits.bitrate(Double(bits))))" }
     lines.append(usable)
