@@ -109,7 +109,9 @@ public struct InspectReport: Hashable, Sendable, Codable {
         lines.append("    [\(finding.level.rawValue)] \(finding.message)")
       }
     } else {
-      lines.append("  TCP tuning: usable bandwidth unknown (no usable slave, or a usable slave's speed is unknown)")
+      lines.append(
+        "  TCP tuning: usable bandwidth unknown "
+          + "(no usable slave, or a usable slave's speed is unknown)")
     }
     return lines.joined(separator: "\n") + "\n"
   }
