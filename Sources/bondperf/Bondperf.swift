@@ -7,5 +7,5 @@ struct Bondperf: AsyncParsableCommand {
     commandName: "bondperf",
     abstract: "Throughput tester for bonded Linux links, speaking iperf3's protocol.",
     version: BondPerfVersion.string,
-    subcommands: [Hash.self, Plan.self])
+    subcommands: [Hash.self, Plan.self, Inspect.self])
 }

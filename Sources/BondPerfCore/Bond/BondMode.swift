@@ -35,7 +35,7 @@ public enum BondMode: String, Hashable, Sendable, Codable, CaseIterable {
       let lower = text.lowercased()
       let table: [(String, BondMode)] = [
         ("802.3ad", .ieee8023ad), ("round-robin", .balanceRR), ("active-backup", .activeBackup),
-        ("fault-tolerance", .activeBackup), ("xor", .balanceXOR), ("broadcast", .broadcast),
+        ("broadcast", .broadcast), ("xor", .balanceXOR), ("fault-tolerance", .activeBackup),
         ("transmit load balancing", .balanceTLB), ("adaptive load balancing", .balanceALB),
       ]
       guard let match = table.first(where: { lower.contains($0.0) }) else { return nil }

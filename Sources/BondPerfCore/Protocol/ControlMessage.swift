@@ -4,17 +4,29 @@
 /// `0xfe` is ``serverError`` (-2). Values iperf3 defines but never sends
 /// (3, 5-8, 15) are not cases, so receiving them is an error, as in iperf3.
 public enum ControlMessage: Int8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// Server: all data connections are in; start the clock.
   case testStart = 1
+  /// Server: start moving data (always right after TEST_START).
   case testRunning = 2
+  /// Client: the test is over.
   case testEnd = 4
+  /// Server: send your parameter JSON.
   case paramExchange = 9
+  /// Server: open the data connections.
   case createStreams = 10
+  /// Server: interrupted by a signal; the test is aborted.
   case serverTerminate = 11
+  /// Client: interrupted by a signal; the test is aborted.
   case clientTerminate = 12
+  /// Server: results follow, the client's first.
   case exchangeResults = 13
+  /// Server: the exchange is over; print and say goodbye.
   case displayResults = 14
+  /// Client: the last message of a successful test.
   case iperfDone = 16
+  /// Server: busy, or a wrong cookie; nothing follows.
   case accessDenied = -1
+  /// Server: two big-endian `Int32`s follow (i_errno, errno).
   case serverError = -2
 
   /// Decodes a wire byte; `nil` for a byte iperf3 never sends.

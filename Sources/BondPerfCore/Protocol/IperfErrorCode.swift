@@ -2,28 +2,48 @@
 ///
 /// An open set, so a struct rather than an enum: unknown codes still print.
 public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+  /// The numeric code.
   public var rawValue: Int32
 
   public init(rawValue: Int32) {
     self.rawValue = rawValue
   }
 
+  // Codes a server may report after SERVER_ERROR (spec Appendix B).
+
+  /// IENUMSTREAMS.
   public static let numberOfStreams = IperfErrorCode(rawValue: 6)
+  /// IETOTALRATE.
   public static let totalRate = IperfErrorCode(rawValue: 27)
+  /// IEMAXSERVERTESTDURATIONEXCEEDED.
   public static let maxServerTestDurationExceeded = IperfErrorCode(rawValue: 37)
+  /// IELISTEN.
   public static let listen = IperfErrorCode(rawValue: 102)
+  /// IECTRLCLOSE.
   public static let controlClosed = IperfErrorCode(rawValue: 109)
-  public static let message = IperfErrorCode(rawValue: 110)
+  /// IEMESSAGE.
+  public static let unknownControlMessage = IperfErrorCode(rawValue: 110)
+  /// IERECVPARAMS.
   public static let receiveParameters = IperfErrorCode(rawValue: 114)
+  /// IERECVRESULTS.
   public static let receiveResults = IperfErrorCode(rawValue: 117)
+  /// IECLIENTTERM.
   public static let clientTerminated = IperfErrorCode(rawValue: 119)
+  /// IESERVERTERM.
   public static let serverTerminated = IperfErrorCode(rawValue: 120)
+  /// IEACCESSDENIED.
   public static let accessDenied = IperfErrorCode(rawValue: 121)
+  /// IEAUTHTEST.
   public static let authenticationFailed = IperfErrorCode(rawValue: 142)
+  /// IENOMSG.
   public static let noMessage = IperfErrorCode(rawValue: 144)
+  /// IESERVERTESTDURATIONEXPIRED.
   public static let serverTestDurationExpired = IperfErrorCode(rawValue: 160)
+  /// IESTREAMLISTEN.
   public static let streamListen = IperfErrorCode(rawValue: 202)
+  /// IESTREAMWRITE.
   public static let streamWrite = IperfErrorCode(rawValue: 205)
+  /// IESTREAMID.
   public static let streamID = IperfErrorCode(rawValue: 208)
 
   private static let texts: [Int32: (name: String, text: String)] = [

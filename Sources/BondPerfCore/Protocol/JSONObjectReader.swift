@@ -47,15 +47,6 @@ struct JSONObjectReader {
     return try requiredDouble(key)
   }
 
-  /// An optional string; present with the wrong type is an error.
-  func optionalString(_ key: String) throws(ProtocolError) -> String? {
-    guard let member = member(key) else { return nil }
-    guard let text = member.stringValue else {
-      throw .wrongType(field: fieldName(key), expected: "string", found: member.typeName)
-    }
-    return text
-  }
-
   /// The members whose keys (ignoring case) are not in `known`, in order.
   func unknownMembers(known: Set<String>) -> [(String, JSONValue)] {
     (value.objectValue ?? []).filter { !known.contains(JSONValue.asciiLowercased($0.0)) }

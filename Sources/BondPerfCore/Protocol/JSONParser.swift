@@ -53,9 +53,15 @@ struct JSONParser {
     case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
     case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectLiteral("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectLiteral("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectLiteral("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default: throw error("unexpected \(describe(bytes[position])), expected a value")
     }
@@ -100,7 +106,9 @@ struct JSONParser {
       guard position < bytes.count else { throw error("unexpected end of input in an object") }
       switch bytes[position] {
       case UInt8(ascii: ","): position += 1
-      case UInt8(ascii: "}"): position += 1; return .object(members)
+      case UInt8(ascii: "}"):
+        position += 1
+        return .object(members)
       default: throw error("unexpected \(describe(bytes[position])), expected ',' or '}'")
       }
     }
@@ -124,7 +132,9 @@ struct JSONParser {
       guard position < bytes.count else { throw error("unexpected end of input in an array") }
       switch bytes[position] {
       case UInt8(ascii: ","): position += 1
-      case UInt8(ascii: "]"): position += 1; return .array(elements)
+      case UInt8(ascii: "]"):
+        position += 1
+        return .array(elements)
       default: throw error("unexpected \(describe(bytes[position])), expected ',' or ']'")
       }
     }
@@ -236,10 +246,14 @@ struct JSONParser {
       }
       skipDigits()
     }
-    if position < bytes.count && (bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")) {
+    if position < bytes.count
+      && (bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E"))
+    {
       isInteger = false
       position += 1
-      if position < bytes.count && (bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")) {
+      if position < bytes.count
+        && (bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-"))
+      {
         position += 1
       }
       guard position < bytes.count, isDigit(bytes[position]) else {

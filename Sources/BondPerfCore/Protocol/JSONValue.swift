@@ -8,13 +8,22 @@
 /// exponent that fits in `Int64` is ``int(_:)``, everything else ``double(_:)``.
 /// Equality is structural: `.int(1) != .double(1)`, and member order matters.
 public enum JSONValue: Sendable, Equatable {
+  /// `null`.
   case null
+  /// `true` or `false`.
   case bool(Bool)
+  /// A number written without fraction or exponent that fits in `Int64`.
   case int(Int64)
+  /// Any other number; always finite.
   case double(Double)
+  /// A string, unescaped.
   case string(String)
+  /// An array.
   case array([JSONValue])
+  /// An object: members in order, duplicate keys kept.
   case object([(String, JSONValue)])
+
+  /// Structural equality; objects compare member by member, in order.
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {

@@ -22,7 +22,7 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A field has a value outside its allowed range.
   case invalidValue(field: String, reason: String)
   /// A stream result has only one of `omitted_errors` and `omitted_packets`.
-  case omittedCountsMismatch(streamID: Int64)
+  case omittedCountsMismatch(streamID: Int)
   /// Encoded parameters would exceed what a 3.18+ server accepts.
   case parametersTooLarge(Int)
 
@@ -50,7 +50,8 @@ public enum ProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
     case .omittedCountsMismatch(let id):
       return "stream \(id) has only one of \"omitted_errors\" and \"omitted_packets\""
     case .parametersTooLarge(let count):
-      return "parameter JSON is \(count) bytes; servers accept at most \(Framing.maximumParameterLength)"
+      return
+        "parameter JSON is \(count) bytes; servers accept at most \(Framing.maximumParameterLength)"
     }
   }
 }

@@ -1,7 +1,7 @@
 /// One stream's entry in the results exchange (`streams[]`, spec 4.1).
 public struct StreamResult: Sendable, Equatable {
   /// The stream id (1, 3, 4, ...); see ``StreamID``.
-  public var id: Int64
+  public var id: Int
   /// Bytes sent (sending stream) or received (receiving stream) after omit.
   public var bytes: Int64
   /// Retransmits after omit on a sending stream with TCP info; otherwise -1.
@@ -22,7 +22,7 @@ public struct StreamResult: Sendable, Equatable {
   public var endTime: Double?
 
   public init(
-    id: Int64, bytes: Int64, retransmits: Int64 = -1, jitter: Double = 0, errors: Int64 = 0,
+    id: Int, bytes: Int64, retransmits: Int64 = -1, jitter: Double = 0, errors: Int64 = 0,
     omittedErrors: Int64? = 0, packets: Int64 = 0, omittedPackets: Int64? = 0,
     startTime: Double? = 0, endTime: Double?
   ) {
@@ -48,7 +48,7 @@ public struct StreamResult: Sendable, Equatable {
   /// written (a missing one as 0), since receivers want both or neither.
   public var json: JSONValue {
     var members: [(String, JSONValue)] = [
-      ("id", .int(id)), ("bytes", .int(bytes)), ("retransmits", .int(retransmits)),
+      ("id", .int(Int64(id))), ("bytes", .int(bytes)), ("retransmits", .int(retransmits)),
       ("jitter", .double(jitter)), ("errors", .int(errors)),
     ]
     let hasOmitted = omittedErrors != nil || omittedPackets != nil
@@ -68,7 +68,7 @@ public struct StreamResult: Sendable, Equatable {
   /// - Parameter path: Prefix for field names in errors, e.g. `streams[1].`.
   public init(json: JSONValue, path: String = "") throws(ProtocolError) {
     let reader = try JSONObjectReader(json, path: path, what: "stream result \(path)")
-    id = try reader.requiredInt("id")
+    id = Int(clamping: try reader.requiredInt("id"))
     bytes = try reader.requiredInt("bytes")
     retransmits = try reader.requiredInt("retransmits")
     jitter = try reader.requiredDouble("jitter")

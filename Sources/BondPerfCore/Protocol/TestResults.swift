@@ -42,7 +42,7 @@ public struct TestResults: Sendable, Equatable {
   }
 
   /// The stream with the given id, if any.
-  public func stream(id: Int64) -> StreamResult? {
+  public func stream(id: Int) -> StreamResult? {
     streams.first(where: { $0.id == id })
   }
 
@@ -83,7 +83,8 @@ public struct TestResults: Sendable, Equatable {
   ///
   /// The `cpu_util_*` fields, `sender_has_retransmits` and `streams` (an
   /// array) are required, and each stream as in ``StreamResult/init(json:path:)``.
-  /// Keys match ignoring case. Unknown keys go to ``extra``.
+  /// `congestion_used` and `server_output_text` count only when they are
+  /// strings. Keys match ignoring case. Unknown keys go to ``extra``.
   ///
   /// - Throws: ``ProtocolError/missingField(_:)`` naming the field (for
   ///   example `streams[1].bytes`), ``ProtocolError/wrongType(field:expected:found:)``
@@ -94,9 +95,10 @@ public struct TestResults: Sendable, Equatable {
     cpuUtilUser = try reader.requiredDouble("cpu_util_user")
     cpuUtilSystem = try reader.requiredDouble("cpu_util_system")
     senderHasRetransmits = try reader.requiredInt("sender_has_retransmits")
-    congestionUsed = try reader.optionalString("congestion_used")
+    // iperf3 only reads these when they are strings; other types count as absent.
+    congestionUsed = reader.member("congestion_used")?.stringValue
     serverOutputJSON = reader.member("server_output_json")
-    serverOutputText = try reader.optionalString("server_output_text")
+    serverOutputText = reader.member("server_output_text")?.stringValue
     guard let streamsValue = reader.member("streams") else { throw .missingField("streams") }
     guard let elements = streamsValue.arrayValue else {
       throw .wrongType(field: "streams", expected: "array", found: streamsValue.typeName)

@@ -25,15 +25,19 @@ public struct CPUUsage: Sendable, Hashable {
   public static func now() -> CPUUsage {
     var usage = rusage()
     let wall = ContinuousClock.now
-    let status = try? retryingOnInterrupt { getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) }
+    let status = try? retryingOnInterrupt {
+      getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    }
     guard status != nil else { return CPUUsage(userSeconds: 0, systemSeconds: 0, wall: wall) }
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
     return CPUUsage(
       userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime), wall: wall)
   }
 
-  /// CPU utilization between `earlier` and this reading, as iperf3 computes it: CPU time
-  /// used divided by wall time elapsed, × 100. Above 100 when several cores are busy.
+  /// CPU utilization between `earlier` and this reading, as iperf3 computes it.
+  ///
+  /// CPU time used divided by wall time elapsed, × 100; above 100 when several cores
+  /// are busy.
   ///
   /// - Parameter earlier: A previous reading.
   /// - Returns: Total, user and system percentages; all 0 if no time has passed.

@@ -24,7 +24,7 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
     set { errno = newValue.rawValue }
   }
 
-  /// The system's message and the symbolic name, e.g. "Connection refused (ECONNREFUSED)".
+  /// The system's message and the symbolic name: "Connection refused (ECONNREFUSED)".
   ///
   /// The corresponding C function is `strerror`.
   public var description: String {
@@ -78,7 +78,7 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
   public static let notPermitted = Errno(rawValue: Glibc.EPERM)
   /// Access was denied (`EACCES`).
   public static let permissionDenied = Errno(rawValue: Glibc.EACCES)
-  /// No such device, e.g. an unknown interface name (`ENODEV`).
+  /// No such device, such as an unknown interface name (`ENODEV`).
   public static let noSuchDevice = Errno(rawValue: Glibc.ENODEV)
   /// The protocol doesn't know the socket option (`ENOPROTOOPT`).
   public static let optionNotSupported = Errno(rawValue: Glibc.ENOPROTOOPT)

@@ -1,8 +1,9 @@
 import Glibc
 
 extension Socket {
-  /// Binds the socket to a local address and port, e.g. to pin a stream's source port.
+  /// Binds the socket to a local address and port.
   ///
+  /// Binding a data socket before connecting pins its source port (stream pinning).
   /// An IPv4 address on an IPv6 socket is bound as its IPv4-mapped form.
   ///
   /// - Parameter address: The local address; port 0 lets the kernel choose.
@@ -105,12 +106,4 @@ extension Socket {
     let domain = try getOption(level: SOL_SOCKET, name: SO_DOMAIN, as: CInt.self)
     return domain == AF_INET6 ? address.mappedToIPv6 : address
   }
-}
-
-/// A connection returned by ``Socket/accept()``: the new socket and who is on the other end.
-public struct AcceptedConnection: ~Copyable {
-  /// The connected socket; take it with `let socket = accepted.socket`.
-  public var socket: Socket
-  /// The peer's address; IPv4-mapped addresses are reported as plain IPv4.
-  public var peer: SocketAddress
 }

@@ -102,7 +102,8 @@ extension Socket {
   /// The corresponding C function is `getsockopt(2)` with `TCP_NODELAY`.
   public var noDelay: Bool {
     get throws(SocketError) {
-      try getOption(level: CInt(IPPROTO_TCP), name: TCP_NODELAY, as: CInt.self, label: "TCP_NODELAY")
+      try getOption(
+        level: CInt(IPPROTO_TCP), name: TCP_NODELAY, as: CInt.self, label: "TCP_NODELAY")
         != 0
     }
   }
@@ -201,10 +202,13 @@ extension Socket {
     }
   }
 
-  /// Sends and receives only through the named interface, whatever the routing table
-  /// says. Needs `CAP_NET_RAW` (root); an unknown name fails with `ENODEV`.
+  /// Sends and receives only through the named interface.
+  ///
+  /// The routing table is bypassed. Needs `CAP_NET_RAW` (root).
   ///
   /// - Parameter interface: An interface name such as `"eth0"`; empty removes the binding.
+  /// - Throws: A ``SocketError`` naming the interface: `ENODEV` for an unknown one,
+  ///   `EPERM` without the privilege.
   ///
   /// The corresponding C function is `setsockopt(2)` with `SO_BINDTODEVICE`.
   public func bindToDevice(_ interface: String) throws(SocketError) {

@@ -41,7 +41,7 @@ public enum ShutdownMode: Hashable, Sendable {
 /// hand it to another owner with ``releaseDescriptor()`` and ``init(adopting:)`` (a
 /// `@Sendable` closure can't capture a `Socket`). `deinit` closes it as a best effort.
 /// Operations block; run them on the thread that drives the stream.
-public struct Socket: ~Copyable {
+public struct Socket: ~Copyable, Sendable {
   /// The descriptor; owned by this value, so don't close it yourself.
   public let descriptor: CInt
 
@@ -58,7 +58,7 @@ public struct Socket: ~Copyable {
     descriptor = try systemCall("socket") { Glibc.socket(family.rawValue, kind, 0) }
   }
 
-  /// Takes ownership of an open descriptor, e.g. one from ``releaseDescriptor()``.
+  /// Takes ownership of an open descriptor, such as one from ``releaseDescriptor()``.
   ///
   /// - Parameter descriptor: An open descriptor that nothing else will close.
   public init(adopting descriptor: CInt) {
@@ -124,6 +124,11 @@ public struct Socket: ~Copyable {
   ///
   /// The corresponding C function is `send(2)` with `MSG_NOSIGNAL`.
   public func sendAll(_ bytes: some Collection<UInt8>) throws(SocketError) {
+    let contiguous = bytes.withContiguousStorageIfAvailable {
+      (buffer) -> Result<Void, SocketError> in
+      Result { () throws(SocketError) in try sendAll(UnsafeRawBufferPointer(buffer)) }
+    }
+    if let contiguous { return try contiguous.get() }
     let array = Array(bytes)
     let result = array.withUnsafeBytes { (buffer) -> Result<Void, SocketError> in
       Result { () throws(SocketError) in try sendAll(buffer) }
@@ -144,8 +149,10 @@ public struct Socket: ~Copyable {
     try systemCall("recv") { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, 0) }
   }
 
-  /// Shuts down one or both directions; safe to call from another thread to wake a
-  /// blocked ``receive(into:)``. A socket that isn't connected (`ENOTCONN`) is not an error.
+  /// Shuts down one or both directions.
+  ///
+  /// Safe to call from another thread to wake a blocked ``receive(into:)``, which then
+  /// returns 0. A socket that isn't connected (`ENOTCONN`) is not an error.
   ///
   /// - Parameter how: The directions to shut down.
   /// - Throws: A ``SocketError`` for `shutdown`.
@@ -154,7 +161,7 @@ public struct Socket: ~Copyable {
   public func shutdown(_ how: ShutdownMode) throws(SocketError) {
     do {
       _ = try systemCall("shutdown") { Glibc.shutdown(descriptor, how.rawValue) }
-    } catch where error.errno == .notConnected {
+    } catch  where error.errno == .notConnected {
       return
     }
   }
@@ -182,7 +189,8 @@ public struct Socket: ~Copyable {
       if let deadline {
         let left = ContinuousClock.now.duration(to: deadline)
         let (seconds, attoseconds) = left.components
-        let rounded = max(0, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        let rounded = max(
+          0, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
         milliseconds = CInt(clamping: rounded)
       }
       return Glibc.poll(&entry, 1, milliseconds)

@@ -54,7 +54,8 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
 
   /// This address as an IPv6 socket needs it: IPv4 becomes IPv4-mapped IPv6.
   var mappedToIPv6: SocketAddress {
-    guard ip.isIPv4, let v6 = IPAddress(bytes: [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + ip.bytes)
+    guard ip.isIPv4,
+      let v6 = IPAddress(bytes: [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + ip.bytes)
     else { return self }
     return SocketAddress(ip: v6, port: port)
   }
@@ -66,6 +67,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
   ///
   /// - Parameter body: Receives the C address and its length; valid only during the call.
   /// - Returns: What `body` returns.
+  /// - Throws: What `body` throws.
   func withSockAddr<Result, Failure: Error>(
     _ body: (UnsafePointer<sockaddr>, socklen_t) throws(Failure) -> Result
   ) throws(Failure) -> Result {
@@ -123,6 +125,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
   ///   - call: The C function's name, for errors.
   ///   - body: Makes the call with the storage and its in-out length.
   /// - Returns: The call's result and the address it wrote.
+  /// - Throws: A ``SocketError`` for the call, or if the address isn't IPv4 or IPv6.
   static func reading<T: FixedWidthInteger>(
     call: String,
     _ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> T

@@ -25,6 +25,7 @@ func retryingOnInterrupt<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) ->
 ///   - detail: Context for the error, such as the address ("to 10.0.0.1 port 5201").
 ///   - body: Makes the call.
 /// - Returns: The call's result, which isn't `-1`.
+/// - Throws: A ``SocketError`` with the call, its ``Errno`` and `detail`.
 @inline(__always)
 func systemCall<T: FixedWidthInteger>(
   _ call: String, _ detail: @autoclosure () -> String = "", _ body: () -> T

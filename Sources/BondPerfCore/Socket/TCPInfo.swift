@@ -60,8 +60,7 @@ public struct TCPInfo: Sendable, Hashable {
   ///
   /// - Parameters:
   ///   - bytes: The zero-padded buffer.
-  ///   - filled: How many bytes the kernel wrote.
-  /// - Returns: `nil` if the kernel wrote too little to hold the basic fields.
+  ///   - filled: How many bytes the kernel wrote; too few for the basic fields gives `nil`.
   init?(kernelBytes bytes: [UInt8], filled: Int) {
     guard filled >= Offset.totalRetrans + 4, bytes.count >= Offset.sndWnd + 4 else { return nil }
     func field(_ offset: Int) -> Int {
