@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// One client test, start to finish, on the client's own thread.
@@ -154,6 +155,7 @@ final class ClientRun {
         throw PerfError("received an unexpected \(message.name) from the server during the test")
       }
       let after = ContinuousClock.now
+      if !sampler.omitting, let endAt, after >= endAt { break }
       if let end = omitEnd, after >= end {
         let report = sampler.sample(at: after)
         record.intervals.append(report)

@@ -30,9 +30,10 @@ final class ControlConnection {
     guard !peerClosed else { return false }
     let left = ContinuousClock.now.duration(to: deadline)
     guard try shared.socket.waitReadable(timeout: max(left, .zero)) else { return false }
-    let count = try scratch.withUnsafeMutableBytes { (raw) throws(SocketError) -> Int in
-      try shared.socket.receive(into: raw)
-    }
+    let socket = shared
+    let count = try scratch.withUnsafeMutableBytes { raw -> Result<Int, SocketError> in
+      Result { () throws(SocketError) in try socket.socket.receive(into: raw) }
+    }.get()
     if count == 0 {
       peerClosed = true
       return false

@@ -95,8 +95,10 @@ public final class DataStream: Sendable {
             offset += sent
             bytes.add(Int64(sent), ordering: .relaxed)
             limits.sentBytes.add(Int64(sent), ordering: .relaxed)
-          } catch {
+          } catch let error as SocketError {
             record(error)
+            return
+          } catch {
             return
           }
         }

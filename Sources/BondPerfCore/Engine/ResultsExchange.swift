@@ -9,7 +9,7 @@ enum ResultsExchange {
     let sends = totals.contains(where: \.localSends)
     let streams = totals.map { stream in
       StreamResult(
-        id: Int64(stream.id), bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived,
+        id: stream.id, bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived,
         retransmits: stream.localSends ? (stream.retransmits ?? 0) : -1,
         startTime: 0, endTime: endTime)
     }
@@ -35,7 +35,7 @@ enum ResultsExchange {
   static func merge(_ summary: TestSummary, role: Role, peer: TestResults) throws -> TestSummary {
     var merged = summary
     for (index, stream) in merged.streams.enumerated() {
-      guard let remote = peer.stream(id: Int64(stream.id)) else {
+      guard let remote = peer.stream(id: stream.id) else {
         throw PerfError("the peer's results lack stream \(stream.id)")
       }
       if stream.localSends {
@@ -45,7 +45,7 @@ enum ResultsExchange {
         merged.streams[index].retransmits = remote.retransmits >= 0 ? remote.retransmits : nil
       }
     }
-    if let first = merged.streams.first, let remote = peer.stream(id: Int64(first.id)) {
+    if let first = merged.streams.first, let remote = peer.stream(id: first.id) {
       let peerTime = remote.duration > 0 ? remote.duration : summary.endTime
       if first.localSends {
         merged.senderTime = summary.endTime

@@ -1,3 +1,4 @@
+import Synchronization
 /// Turns the streams' running byte counters and TCP_INFO into interval
 /// reports and end-of-test totals, the way iperf3 counts them.
 ///

@@ -7,6 +7,8 @@ public protocol TestObserver: AnyObject, Sendable {
   func interval(_ interval: IntervalReport, record: TestRecord)
   func finished(_ record: TestRecord)
   func failed(_ message: String, record: TestRecord)
+  /// The server's own output for a client that asked `--get-server-output`.
+  func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?)
 }
 
 /// Hooks that let bondperf's bond layer watch a test: sample slave counters

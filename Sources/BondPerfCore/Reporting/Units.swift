@@ -27,7 +27,7 @@ public enum Units {
     } else {
       text = fixed(value, decimals: 0)
     }
-    return text + " " + suffixes[index]
+    return pad(text, 4) + " " + suffixes[index]
   }
 
   /// `value` with exactly `decimals` digits after the point (rounded half up).

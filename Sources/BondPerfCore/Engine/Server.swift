@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// An iperf3-compatible server: serves tests one after another on one port.
+public final class Server: Sendable {
+  public let configuration: ServerConfiguration
+  let makeObserver: @Sendable () -> any TestObserver
+  let monitor: (any SlaveMonitor)?
+  let extraResults: @Sendable () -> [(String, JSONValue)]
+  let stopping = Atomic<Bool>(false)
+
+  public init(
+    configuration: ServerConfiguration, makeObserver: @escaping @Sendable () -> any TestObserver,
+    monitor: (any SlaveMonitor)? = nil,
+    extraResults: @escaping @Sendable () -> [(String, JSONValue)] = { [] }
+  ) {
+    self.configuration = configuration
+    self.makeObserver = makeObserver
+    self.monitor = monitor
+    self.extraResults = extraResults
+  }
+
+  /// Stops serving: a running test is abandoned (SERVER_TERMINATE), then `run` returns.
+  public func stop() {
+    stopping.store(true, ordering: .relaxed)
+  }
+
+  var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+  /// Listens, calls `ready` with the bound address, and serves until
+  /// ``stop()`` (or after one test with `oneOff`).
+  public func run(ready: @escaping @Sendable (SocketAddress) -> Void = { _ in }) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      let thread = Thread { [self] in
+        do {
+          let listener = try ServerRun.listen(configuration)
+          ready(try listener.socket.localAddress)
+          try ServerRun(server: self, listener: listener).serve()
+          continuation.resume()
+        } catch {
+          continuation.resume(throwing: error)
+        }
+      }
+      thread.name = "bondperf-server"
+      thread.start()
+    }
+  }
+}

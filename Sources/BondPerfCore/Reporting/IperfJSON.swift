@@ -1,0 +1,259 @@
+import Foundation
+
+/// Builds iperf3's `-J` document (iperf3-protocol.md §5) from a ``TestRecord``,
+/// with bondperf's additions (`bond`, per-interval `bond_slaves`).
+public enum IperfJSON {
+  public static func document(_ record: TestRecord) -> JSONValue {
+    var top: [(String, JSONValue)] = []
+    top.append(("start", start(record)))
+    top.append(("intervals", .array(record.intervals.map { interval($0, record) })))
+    top.append(("end", end(record)))
+    if let title = record.start?.parameters.title { top.append(("title", .string(title))) }
+    if let extra = record.start?.parameters.extraData { top.append(("extra_data", .string(extra))) }
+    if let bond = record.bond { top.append(("bond", bond)) }
+    if let json = record.serverOutputJSON { top.append(("server_output_json", json)) }
+    if let text = record.serverOutputText { top.append(("server_output_text", .string(text))) }
+    if let error = record.error { top.append(("error", .string(error))) }
+    return .object(top)
+  }
+
+  static func rfc1123(_ seconds: Double) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+  }
+
+  static func start(_ record: TestRecord) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    members.append((
+      "connected",
+      .array(
+        record.connected.map { stream in
+          .object([
+            ("socket", .int(Int64(stream.socket))),
+            ("local_host", .string("\(stream.local.ip)")),
+            ("local_port", .int(Int64(stream.local.port))),
+            ("remote_host", .string("\(stream.remote.ip)")),
+            ("remote_port", .int(Int64(stream.remote.port))),
+          ])
+        })
+    ))
+    members.append(("version", .string("bondperf \(BondPerfVersion.string)")))
+    guard let start = record.start else {
+      members.append(("system_info", .string(SystemInfo.describe())))
+      return .object(members)
+    }
+    members.append(("system_info", .string(start.systemInfo)))
+    members.append((
+      "timestamp",
+      .object([
+        ("time", .string(rfc1123(start.timestampSeconds))),
+        ("timesecs", .int(Int64(start.timestampSeconds))),
+        ("timemillisecs", .int(Int64(start.timestampSeconds * 1000))),
+      ])
+    ))
+    let peer: JSONValue = .object([
+      ("host", .string(start.peerHost)), ("port", .int(Int64(start.peerPort))),
+    ])
+    members.append((start.role == .client ? "connecting_to" : "accepted_connection", peer))
+    members.append(("cookie", .string(start.cookie)))
+    if let mss = start.mssOption {
+      members.append(("tcp_mss", .int(Int64(mss))))
+    } else {
+      members.append(("tcp_mss_default", .int(Int64(start.tcpMSSDefault))))
+    }
+    members.append(("target_bitrate", .int(0)))
+    members.append(("fq_rate", .int(0)))
+    members.append(("sock_bufsize", .int(Int64(start.sockBufsize))))
+    members.append(("sndbuf_actual", .int(Int64(start.sndbufActual))))
+    members.append(("rcvbuf_actual", .int(Int64(start.rcvbufActual))))
+    let parameters = start.parameters
+    members.append((
+      "test_start",
+      .object([
+        ("protocol", .string("TCP")),
+        ("num_streams", .int(Int64(parameters.parallel))),
+        ("blksize", .int(Int64(parameters.effectiveLength))),
+        ("omit", .int(Int64(parameters.omit))),
+        ("duration", .int(Int64(parameters.time))),
+        ("bytes", .int(parameters.num)),
+        ("blocks", .int(parameters.blockCount)),
+        ("reverse", .int(parameters.reverse ? 1 : 0)),
+        ("tos", .int(Int64(parameters.tos ?? 0))),
+        ("target_bitrate", .int(0)),
+        ("bidir", .int(parameters.bidirectional ? 1 : 0)),
+        ("fqrate", .int(0)),
+        ("interval", .double(start.interval)),
+      ])
+    ))
+    return .object(members)
+  }
+
+  static func groups(_ record: TestRecord) -> StreamGroups {
+    StreamGroups(
+      ids: record.connected.map { ($0.id, $0.localSends) }, role: record.start?.role ?? .client,
+      mode: record.start?.parameters.mode ?? .normal)
+  }
+
+  static func interval(_ interval: IntervalReport, _ record: TestRecord) -> JSONValue {
+    let groups = groups(record)
+    var members: [(String, JSONValue)] = [
+      ("streams", .array(interval.streams.map(intervalStream)))
+    ]
+    let primary = interval.streams.filter { groups.primary.contains($0.id) }
+    if !primary.isEmpty { members.append(("sum", intervalSum(primary))) }
+    let reverse = interval.streams.filter { groups.bidirReverse.contains($0.id) }
+    if !reverse.isEmpty { members.append(("sum_bidir_reverse", intervalSum(reverse))) }
+    if !interval.slaves.isEmpty {
+      members.append(("bond_slaves", .array(interval.slaves.map(slave))))
+    }
+    return .object(members)
+  }
+
+  static func slave(_ sample: SlaveSample) -> JSONValue {
+    var members: [(String, JSONValue)] = [("slave", .int(Int64(sample.index)))]
+    if let name = sample.name { members.append(("name", .string(name))) }
+    members += [
+      ("seconds", .double(sample.seconds)),
+      ("tx_bytes", .int(sample.txBytes)),
+      ("tx_bits_per_second", .double(sample.txBitsPerSecond)),
+      ("rx_bytes", .int(sample.rxBytes)),
+      ("rx_bits_per_second", .double(sample.rxBitsPerSecond)),
+    ]
+    return .object(members)
+  }
+
+  static func intervalStream(_ stream: StreamInterval) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("socket", .int(Int64(stream.socket))),
+      ("start", .double(stream.start)),
+      ("end", .double(stream.end)),
+      ("seconds", .double(stream.seconds)),
+      ("bytes", .int(stream.bytes)),
+      ("bits_per_second", .double(stream.bitsPerSecond)),
+    ]
+    if stream.localSends, let tcp = stream.tcp {
+      members += [
+        ("retransmits", .int(tcp.retransmits)),
+        ("snd_cwnd", .int(tcp.sndCwnd)),
+        ("snd_wnd", .int(tcp.sndWnd)),
+        ("rtt", .int(tcp.rtt)),
+        ("rttvar", .int(tcp.rttvar)),
+        ("pmtu", .int(tcp.pmtu)),
+      ]
+    }
+    members += [("omitted", .bool(stream.omitted)), ("sender", .bool(stream.localSends))]
+    return .object(members)
+  }
+
+  static func intervalSum(_ streams: [StreamInterval]) -> JSONValue {
+    let first = streams[0]
+    let bytes = streams.reduce(Int64(0)) { $0 + $1.bytes }
+    var members: [(String, JSONValue)] = [
+      ("start", .double(first.start)),
+      ("end", .double(first.end)),
+      ("seconds", .double(first.seconds)),
+      ("bytes", .int(bytes)),
+      ("bits_per_second", .double(first.seconds > 0 ? Double(bytes) * 8 / first.seconds : 0)),
+    ]
+    if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
+      members.append(("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) })))
+    }
+    members += [("omitted", .bool(first.omitted)), ("sender", .bool(first.localSends))]
+    return .object(members)
+  }
+
+  static func end(_ record: TestRecord) -> JSONValue {
+    guard let summary = record.summary, let start = record.start else { return .object([]) }
+    let groups = groups(record)
+    let role = start.role
+    var members: [(String, JSONValue)] = []
+    func rate(_ bytes: Int64, _ seconds: Double) -> JSONValue {
+      .double(seconds > 0 ? Double(bytes) * 8 / seconds : 0)
+    }
+    func hasRetransmits(_ stream: StreamSummary) -> Bool {
+      let clientToServer = stream.localSends == (role == .client)
+      return clientToServer
+        ? summary.clientToServerHasRetransmits : summary.serverToClientHasRetransmits
+    }
+    members.append((
+      "streams",
+      .array(
+        summary.streams.map { stream in
+          var sender: [(String, JSONValue)] = [
+            ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
+            ("end", .double(summary.senderTime)), ("seconds", .double(summary.senderTime)),
+            ("bytes", .int(stream.bytesSent)),
+            ("bits_per_second", rate(stream.bytesSent, summary.senderTime)),
+          ]
+          if hasRetransmits(stream) {
+            sender += [
+              ("retransmits", .int(stream.retransmits ?? 0)),
+              ("max_snd_cwnd", .int(stream.localSends ? stream.maxSndCwnd : 0)),
+              ("max_snd_wnd", .int(stream.localSends ? stream.maxSndWnd : 0)),
+              ("max_rtt", .int(stream.localSends ? stream.maxRtt : 0)),
+              ("min_rtt", .int(stream.localSends ? stream.minRtt : 0)),
+              ("mean_rtt", .int(stream.localSends ? stream.meanRtt : 0)),
+            ]
+          }
+          sender.append(("sender", .bool(stream.localSends)))
+          let receiver: [(String, JSONValue)] = [
+            ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
+            ("end", .double(summary.receiverTime)), ("seconds", .double(summary.endTime)),
+            ("bytes", .int(stream.bytesReceived)),
+            ("bits_per_second", rate(stream.bytesReceived, summary.receiverTime)),
+            ("sender", .bool(stream.localSends)),
+          ]
+          return .object([("sender", .object(sender)), ("receiver", .object(receiver))])
+        })
+    ))
+    func sums(_ ids: Set<Int>, suffix: String) {
+      let streams = summary.streams.filter { ids.contains($0.id) }
+      guard let first = streams.first else { return }
+      let sent = streams.reduce(Int64(0)) { $0 + $1.bytesSent }
+      let received = streams.reduce(Int64(0)) { $0 + $1.bytesReceived }
+      var sentMembers: [(String, JSONValue)] = [
+        ("start", .int(0)), ("end", .double(summary.senderTime)),
+        ("seconds", .double(summary.senderTime)), ("bytes", .int(sent)),
+        ("bits_per_second", rate(sent, summary.senderTime)),
+      ]
+      if hasRetransmits(first) {
+        sentMembers.append(("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) })))
+      }
+      sentMembers.append(("sender", .bool(first.localSends)))
+      members.append(("sum_sent" + suffix, .object(sentMembers)))
+      members.append((
+        "sum_received" + suffix,
+        .object([
+          ("start", .int(0)), ("end", .double(summary.receiverTime)),
+          ("seconds", .double(summary.receiverTime)), ("bytes", .int(received)),
+          ("bits_per_second", rate(received, summary.receiverTime)),
+          ("sender", .bool(first.localSends)),
+        ])
+      ))
+    }
+    sums(groups.primary, suffix: "")
+    sums(groups.bidirReverse, suffix: "_bidir_reverse")
+    members.append((
+      "cpu_utilization_percent",
+      .object([
+        ("host_total", .double(summary.localCPU.total)),
+        ("host_user", .double(summary.localCPU.user)),
+        ("host_system", .double(summary.localCPU.system)),
+        ("remote_total", .double(summary.remoteCPU.total)),
+        ("remote_user", .double(summary.remoteCPU.user)),
+        ("remote_system", .double(summary.remoteCPU.system)),
+      ])
+    ))
+    let localSends = summary.streams.first?.localSends ?? true
+    let senderCongestion = localSends ? summary.localCongestion : summary.remoteCongestion
+    let receiverCongestion = localSends ? summary.remoteCongestion : summary.localCongestion
+    if let senderCongestion { members.append(("sender_tcp_congestion", .string(senderCongestion))) }
+    if let receiverCongestion {
+      members.append(("receiver_tcp_congestion", .string(receiverCongestion)))
+    }
+    return .object(members)
+  }
+}

@@ -1,0 +1,127 @@
+/// iperf3's text lines (iperf_locale.c's formats), built from a test's values.
+public enum TextReport {
+  public static let separator = "- - - - - - - - - - - - - - - - - - - - - - - - -"
+
+  static func tag(_ socket: Int32) -> String { "[" + Units.pad(String(socket), 3) + "]" }
+
+  static func span(_ start: Double, _ end: Double) -> String {
+    Units.pad(Units.fixed(start, decimals: 2), 6) + "-"
+      + Units.padRight(Units.fixed(end, decimals: 2), 6) + " sec"
+  }
+
+  public static func connected(_ stream: ConnectedStream, slaveNames: [String] = []) -> String {
+    var line =
+      "\(tag(stream.socket)) local \(stream.local.ip) port \(stream.local.port) connected to "
+      + "\(stream.remote.ip) port \(stream.remote.port)"
+    if let slave = stream.predictedSlave {
+      let name = slave < slaveNames.count ? " (\(slaveNames[slave]))" : ""
+      line += "  -> slave \(slave)\(name)"
+    }
+    if !stream.replacedPorts.isEmpty {
+      line += "  [ports \(stream.replacedPorts.map(String.init).joined(separator: ", ")) busy]"
+    }
+    return line
+  }
+
+  public static func intervalHeader(sending: Bool) -> String {
+    sending
+      ? "[ ID] Interval           Transfer     Bitrate         Retr  Cwnd"
+      : "[ ID] Interval           Transfer     Bitrate"
+  }
+
+  public static func intervalLine(_ stream: StreamInterval) -> String {
+    var line =
+      "\(tag(stream.socket)) \(span(stream.start, stream.end))  \(Units.bytes(Double(stream.bytes)))  "
+      + Units.bitsPerSecond(stream.bitsPerSecond)
+    if stream.localSends, let tcp = stream.tcp {
+      line += "  " + Units.pad(String(tcp.retransmits), 3) + "   " + Units.bytes(Double(tcp.sndCwnd))
+    }
+    if stream.omitted { line += "  (omitted)" }
+    return line
+  }
+
+  public static func intervalSum(_ streams: [StreamInterval]) -> String {
+    guard let first = streams.first else { return "" }
+    let bytes = streams.reduce(Int64(0)) { $0 + $1.bytes }
+    let rate = first.seconds > 0 ? Double(bytes) * 8 / first.seconds : 0
+    var line =
+      "[SUM] \(span(first.start, first.end))  \(Units.bytes(Double(bytes)))  "
+      + Units.bitsPerSecond(rate)
+    if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
+      line += "  " + Units.pad(String(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) }), 3)
+    }
+    if first.omitted { line += "  (omitted)" }
+    return line
+  }
+
+  public static func slaveInterval(_ sample: SlaveSample, start: Double, end: Double) -> String {
+    let name = sample.name.map { "\($0)" } ?? "slave \(sample.index)"
+    return "[" + Units.padRight(name, 5) + "] \(span(start, end))  tx "
+      + Units.bytes(Double(sample.txBytes)) + "  " + Units.bitsPerSecond(sample.txBitsPerSecond)
+      + "  rx " + Units.bytes(Double(sample.rxBytes)) + "  "
+      + Units.bitsPerSecond(sample.rxBitsPerSecond)
+  }
+
+  /// The end-of-test block: per stream sender and receiver lines, then `[SUM]`.
+  public static func summary(_ record: TestRecord) -> [String] {
+    guard let summary = record.summary, let start = record.start else { return [] }
+    let role = start.role
+    let groups = IperfJSON.groups(record)
+    var lines: [String] = []
+    func hasRetransmits(_ stream: StreamSummary) -> Bool {
+      let clientToServer = stream.localSends == (role == .client)
+      return clientToServer
+        ? summary.clientToServerHasRetransmits : summary.serverToClientHasRetransmits
+    }
+    let anyRetransmits = summary.streams.contains(where: hasRetransmits)
+    lines.append(
+      anyRetransmits
+        ? "[ ID] Interval           Transfer     Bitrate         Retr"
+        : "[ ID] Interval           Transfer     Bitrate")
+    func rate(_ bytes: Int64, _ seconds: Double) -> String {
+      Units.bitsPerSecond(seconds > 0 ? Double(bytes) * 8 / seconds : 0)
+    }
+    func lineFor(
+      _ prefix: String, _ bytes: Int64, _ seconds: Double, retransmits: Int64?, label: String
+    ) -> String {
+      var line = "\(prefix) \(span(0, seconds))  \(Units.bytes(Double(bytes)))  \(rate(bytes, seconds))"
+      if let retransmits {
+        line += "  " + Units.pad(String(retransmits), 3) + "             " + label
+      } else {
+        line += "                  " + label
+      }
+      return line
+    }
+    let showReceiver = summary.hasPeerResults || role == .server
+    for ids in [groups.primary, groups.bidirReverse] {
+      let streams = summary.streams.filter { ids.contains($0.id) }
+      guard let first = streams.first else { continue }
+      for stream in streams {
+        let retransmits = hasRetransmits(stream) ? (stream.retransmits ?? 0) : nil
+        if summary.hasPeerResults || stream.localSends {
+          lines.append(
+            lineFor(tag(stream.socket), stream.bytesSent, summary.senderTime, retransmits: retransmits,
+              label: "sender"))
+        }
+        if showReceiver && (summary.hasPeerResults || !stream.localSends) {
+          lines.append(
+            lineFor(tag(stream.socket), stream.bytesReceived, summary.receiverTime, retransmits: nil,
+              label: "receiver"))
+        }
+      }
+      if summary.streams.count > 1 {
+        let sent = streams.reduce(Int64(0)) { $0 + $1.bytesSent }
+        let received = streams.reduce(Int64(0)) { $0 + $1.bytesReceived }
+        let retransmits: Int64? =
+          hasRetransmits(first) ? streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) } : nil
+        if summary.hasPeerResults || first.localSends {
+          lines.append(lineFor("[SUM]", sent, summary.senderTime, retransmits: retransmits, label: "sender"))
+        }
+        if showReceiver && (summary.hasPeerResults || !first.localSends) {
+          lines.append(lineFor("[SUM]", received, summary.receiverTime, retransmits: nil, label: "receiver"))
+        }
+      }
+    }
+    return lines
+  }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import BondPerfCore
+import Dispatch
+
+/// Runs a client or a server test for the CLI: signals, output, exit status.
+enum RunTest {
+  static func client(host: String, options: TestOptions, bond: BondOptions) async throws {
+    let sink = try options.makeSink()
+    var configuration = options.clientConfiguration(host: host)
+    let setup = try bond.clientSetup(
+      host: host, options: options, configuration: &configuration, sink: sink)
+    let observer = options.makeObserver(
+      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorate)
+    let client = Client(
+      configuration: configuration, observer: observer, monitor: setup.monitor,
+      extraResults: setup.extraResults)
+    let sources = Signals.onTermination { _ in client.interrupt() }
+    defer { sources.forEach { $0.cancel() } }
+    do {
+      let record = try await client.run()
+      if !(options.json || options.jsonStream) { setup.printSummary(record, sink) }
+    } catch {
+      throw ExitCode(1)
+    }
+  }
+
+  static func server(options: TestOptions, bond: BondOptions) async throws {
+    let sink = try options.makeSink()
+    let setup = try bond.serverSetup(options: options)
+    let decorate = setup.decorate
+    let slaveNames = setup.slaveNames
+    let server = Server(
+      configuration: options.serverConfiguration(),
+      makeObserver: {
+        options.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
+      },
+      monitor: setup.monitor, extraResults: setup.extraResults)
+    let sources = Signals.onTermination { _ in server.stop() }
+    defer { sources.forEach { $0.cancel() } }
+    do {
+      try await server.run()
+    } catch {
+      sink.line("bondperf: error - \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+extension Bondperf {
+  struct Server: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve iperf3-compatible tests (same as bondperf -s).")
+    @OptionGroup var options: TestOptions
+    @OptionGroup var bond: BondOptions
+
+    func validate() throws { try options.validateCommon() }
+
+    func run() async throws { try await RunTest.server(options: options, bond: bond) }
+  }
+
+  struct Client: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a test against a bondperf or iperf3 server (same as bondperf -c HOST).")
+    @Argument(help: "The server's host name or address.")
+    var host: String
+    @OptionGroup var options: TestOptions
+    @OptionGroup var bond: BondOptions
+
+    func validate() throws {
+      try options.validateClient()
+      try bond.validate(options: options)
+    }
+
+    func run() async throws { try await RunTest.client(host: host, options: options, bond: bond) }
+  }
+}
