@@ -16,6 +16,8 @@ public struct ClientConfiguration: Sendable {
   public var controlTimeout: Duration = .seconds(30)
   /// Source ports of the data connections, in the order they are opened.
   public var sourcePorts: SourcePorts = .kernel
+  /// Predicts the local bond slave of a data connection from its addresses.
+  public var slavePredictor: (@Sendable (_ local: SocketAddress, _ remote: SocketAddress) -> Int?)?
 
   public init(host: String) {
     self.host = host

@@ -301,7 +301,8 @@ final class ClientRun {
         id: id, localSends: localSends, connection: shared, local: local, remote: server)
       let connected = ConnectedStream(
         id: id, socket: shared.descriptor, local: local, remote: server, localSends: localSends,
-        predictedSlave: predicted, replacedPorts: replaced)
+        predictedSlave: predicted ?? configuration.slavePredictor?(local, server),
+        replacedPorts: replaced)
       record.connected.append(connected)
       observer.connected(connected, record: record)
       return stream

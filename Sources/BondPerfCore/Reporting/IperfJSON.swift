@@ -112,7 +112,7 @@ public enum IperfJSON {
     return .object(members)
   }
 
-  static func slave(_ sample: SlaveSample) -> JSONValue {
+  public static func slave(_ sample: SlaveSample) -> JSONValue {
     var members: [(String, JSONValue)] = [("slave", .int(Int64(sample.index)))]
     if let name = sample.name { members.append(("name", .string(name))) }
     members += [

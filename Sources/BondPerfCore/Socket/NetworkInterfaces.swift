@@ -55,3 +55,15 @@ public enum Interfaces {
     return index == 0 ? nil : Int(index)
   }
 }
+
+extension Interfaces {
+  /// The local address the kernel would use toward `remote` (a connected UDP
+  /// socket's name; no packet is sent).
+  ///
+  /// The corresponding C functions are `connect` and `getsockname`.
+  public static func localAddress(toward remote: SocketAddress) throws(SocketError) -> SocketAddress {
+    let socket = try Socket(family: remote.family, type: .datagram)
+    try socket.connect(to: SocketAddress(ip: remote.ip, port: remote.port == 0 ? 9 : remote.port))
+    return try socket.localAddress
+  }
+}
