@@ -7,41 +7,61 @@ struct Bondperf: AsyncParsableCommand {
     commandName: "bondperf",
     abstract: "Throughput tester for bonded Linux links, speaking iperf3's protocol.",
     discussion: """
-      iperf3's spelling works: bondperf -s starts a server, bondperf -c HOST runs a test
-      (stream i pinned to slave i when a bond is known). The subcommands below do the rest.
+      iperf3's spelling works too: bondperf -s [options] is bondperf server [options], and
+      bondperf -c HOST [options] is bondperf client HOST [options]. With a bond known (read
+      from the kernel, or described with --bond-policy and --slaves), stream i is pinned
+      to slave i mod n and the per-slave truth is shown.
       """,
     version: BondPerfVersion.string,
     subcommands: [
-      Client.self, Server.self, Hash.self, Plan.self, Inspect.self,
+      Client.self, Server.self, Compare.self, Hash.self, Plan.self, Inspect.self,
     ])
 
-  @Flag(name: [.customShort("s"), .customLong("server")], help: "Run as a server.")
-  var server = false
-
-  @Option(name: [.customShort("c"), .customLong("client")], help: "Run as a client of this host.")
-  var client: String?
-
-  @OptionGroup var options: TestOptions
-  @OptionGroup var bond: BondOptions
-
-  func validate() throws {
-    if server && client != nil { throw ValidationError("-s and -c cannot be used together.") }
-    if !server && client == nil {
-      throw ValidationError("give -s (server) or -c HOST (client), or a subcommand; see --help.")
-    }
-    if client != nil {
-      try options.validateClient()
-      try bond.validate(options: options)
-    } else {
-      try options.validateCommon()
+  static func main() async {
+    do {
+      let arguments = try IperfSpelling.rewrite(Array(CommandLine.arguments.dropFirst()))
+      var command = try parseAsRoot(arguments)
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      exit(withError: error)
     }
   }
+}
 
-  func run() async throws {
-    if let client {
-      try await RunTest.client(host: client, options: options, bond: bond)
-    } else {
-      try await RunTest.server(options: options, bond: bond)
+/// Turns iperf3's `-s` / `-c HOST` into the `server` / `client HOST` subcommands.
+enum IperfSpelling {
+  static let subcommands: Set<String> = ["client", "server", "compare", "hash", "plan", "inspect", "help"]
+
+  static func rewrite(_ arguments: [String]) throws -> [String] {
+    guard let first = arguments.first, !subcommands.contains(first) else { return arguments }
+    var rest: [String] = []
+    var server = false
+    var host: String?
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if argument == "-s" || argument == "--server" {
+        server = true
+      } else if argument == "-c" || argument == "--client" {
+        guard index + 1 < arguments.count else {
+          throw ValidationError("-c needs the server's host name or address.")
+        }
+        host = arguments[index + 1]
+        index += 1
+      } else if argument.hasPrefix("--client=") {
+        host = String(argument.dropFirst("--client=".count))
+      } else {
+        rest.append(argument)
+      }
+      index += 1
     }
+    if server && host != nil { throw ValidationError("-s and -c cannot be used together.") }
+    if server { return ["server"] + rest }
+    if let host { return ["client", host] + rest }
+    return arguments
   }
 }

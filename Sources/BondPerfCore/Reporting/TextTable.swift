@@ -1,6 +1,8 @@
 /// Left-aligned columns separated by two spaces; the first row is the header.
 public enum TextTable {
-  public static func render(_ rows: [[String]], rightAlignFrom firstRight: Int = Int.max) -> String {
+  public static func render(
+    _ rows: [[String]], rightAlignFrom firstRight: Int = Int.max, separator: String = "  "
+  ) -> String {
     guard let columns = rows.map(\.count).max() else { return "" }
     var widths = Array(repeating: 0, count: columns)
     for row in rows {
@@ -17,7 +19,7 @@ public enum TextTable {
         } else {
           line += cell + (isLast ? "" : pad)
         }
-        if !isLast { line += "  " }
+        if !isLast { line += separator }
       }
       out += line + "\n"
     }

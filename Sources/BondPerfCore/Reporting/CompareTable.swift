@@ -1,0 +1,92 @@
+/// The seed's comparison table: one stream, N on kernel ports, N pinned, the ceiling.
+public enum CompareTable {
+  /// The receiver's rate of a phase (`end.sum_received`).
+  public static func received(_ record: TestRecord) -> Double {
+    guard let summary = record.summary, summary.receiverTime > 0 else { return 0 }
+    let bytes = summary.streams.reduce(Int64(0)) { $0 + $1.bytesReceived }
+    return Double(bytes) * 8 / summary.receiverTime
+  }
+
+  public static func label(_ description: BondDescription?, rate: String?) -> String {
+    guard let description else { return "no bond known" }
+    let model = description.model
+    let policy = model.mode == .balanceRR ? "" : " " + model.policy.rawValue
+    return "\(description.slaveCount)x\(rate ?? "") \(model.mode.rawValue)\(policy)"
+  }
+
+  public static func render(
+    label: String, phases: [(title: String, record: TestRecord)], ceiling: Double?,
+    description: BondDescription?
+  ) -> String {
+    var header = ["Configuration"]
+    var row = [label]
+    for phase in phases {
+      header.append(phase.title)
+      row.append(Units.bitsPerSecond(received(phase.record)))
+    }
+    header.append("Links' ceiling")
+    row.append(ceiling.map(Units.bitsPerSecond) ?? "unknown")
+    var out = "\n" + TextTable.render([header, row].map { $0 }, separator: " | ")
+    if let description {
+      for phase in phases {
+        let clientSends = phase.record.connected.contains { $0.localSends }
+        let totals = BondReport.peerTotals(phase.record.peerExtra)
+        let local = phase.record.bond.flatMap { slaveRates($0["per_slave"], tx: clientSends) } ?? []
+        let remote = totals.map { sample in
+          (sample.name ?? description.name(of: sample.index),
+            sample.seconds > 0 ? Double(sample.rxBytes) * 8 / sample.seconds : 0)
+        }
+        let rows = local.isEmpty ? remote : local
+        guard !rows.isEmpty else { continue }
+        out += "  \(phase.title), per slave: "
+        out += rows.map { "\($0.0) \(Units.bitsPerSecond($0.1))" }.joined(separator: ", ") + "\n"
+      }
+    }
+    return out
+  }
+
+  static func slaveRates(_ value: JSONValue?, tx: Bool) -> [(String, Double)]? {
+    value?.arrayValue?.compactMap { slave in
+      guard let name = slave["name"]?.stringValue,
+        let rate = slave[tx ? "tx_bits_per_second" : "rx_bits_per_second"]?.doubleValue
+      else { return nil }
+      return (name, rate)
+    }
+  }
+
+  /// The `--json` document.
+  public static func document(
+    phases: [(name: String, streams: Int, record: TestRecord, result: JSONValue)],
+    ceiling: Double?, label: String, description: BondDescription?
+  ) -> JSONValue {
+    var members: [(String, JSONValue)] = [("configuration", .string(label))]
+    members.append((
+      "phases",
+      .array(
+        phases.map { phase in
+          .object([
+            ("name", .string(phase.name)),
+            ("streams", .int(Int64(phase.streams))),
+            ("bits_per_second", .double(received(phase.record))),
+            ("per_slave", phase.record.bond?["per_slave"] ?? .array([])),
+            ("peer_per_slave", phase.record.bond?["peer_per_slave"] ?? .array([])),
+            ("result", phase.result),
+          ])
+        })
+    ))
+    members.append(("ceiling_bits_per_second", ceiling.map { .double($0) } ?? .null))
+    if let description {
+      members.append((
+        "bond",
+        .object([
+          ("origin", .string(description.origin)),
+          ("mode", .string(description.model.mode.rawValue)),
+          ("policy", .string(description.model.policy.rawValue)),
+          ("slaves", .array((0..<description.slaveCount).map { .string(description.name(of: $0)) })),
+          ("kernel", .string(description.model.kernel.description)),
+        ])
+      ))
+    }
+    return .object(members)
+  }
+}
