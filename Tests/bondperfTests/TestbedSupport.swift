@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Runs the built `bondperf` and the testbed script for end-to-end tests.
+enum TestbedSupport {
+  static let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url
+  }()
+
+  static var binary: String { packageRoot.appendingPathComponent(".build/debug/bondperf").path }
+
+  static var isRoot: Bool { getuid() == 0 }
+
+  /// Namespaces of our own, so a testbed someone else has up is left alone.
+  static let environment: [String: String] = [
+    "TESTBED_CLIENT_NS": "bpt-client", "TESTBED_SERVER_NS": "bpt-server",
+    "TESTBED_STATE_DIR": "/run/bondperf-testbed-tests",
+  ]
+
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Runs a command to completion (bounded by `timeout`).
+  @discardableResult
+  static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Output {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    let outReader = PipeReader(out)
+    let errReader = PipeReader(err)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning {
+      process.terminate()
+      Issue.record("timed out after \(timeout) s: \(arguments.joined(separator: " "))")
+    }
+    process.waitUntilExit()
+    return Output(
+      status: process.terminationStatus, stdout: outReader.text(), stderr: errReader.text())
+  }
+
+  /// Starts a long-running command; the caller terminates it.
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  static func stop(_ process: Process) {
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+  }
+
+  static func json(_ text: String) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(object as? [String: Any], "not a JSON object: \(text.prefix(200))")
+  }
+}
+
+/// Drains a pipe on a thread of its own so a chatty child never blocks.
+final class PipeReader: Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let data = Mutex(Data())
+
+  init(_ pipe: Pipe) {
+    let handle = pipe.fileHandleForReading
+    Thread.detachNewThread { [self] in
+      let bytes = handle.readDataToEndOfFile()
+      data.withLock { $0 = bytes }
+      done.signal()
+    }
+  }
+
+  func text() -> String {
+    done.wait()
+    return String(decoding: data.withLock { $0 }, as: UTF8.self)
+  }
+}
