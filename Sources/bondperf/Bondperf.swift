@@ -25,14 +25,13 @@ struct Bondperf: AsyncParsableCommand {
   @OptionGroup var bond: BondOptions
 
   func validate() throws {
+    // ArgumentParser validates the root too when a subcommand runs, so the
+    // "neither -s nor -c" check lives in run(), which only the root form reaches.
     if server && client != nil { throw ValidationError("-s and -c cannot be used together.") }
-    if !server && client == nil {
-      throw ValidationError("give -s (server) or -c HOST (client), or a subcommand; see --help.")
-    }
     if client != nil {
       try options.validateClient()
       try bond.validate(options: options)
-    } else {
+    } else if server {
       try options.validateCommon()
     }
   }
@@ -40,8 +39,10 @@ struct Bondperf: AsyncParsableCommand {
   func run() async throws {
     if let client {
       try await RunTest.client(host: client, options: options, bond: bond)
-    } else {
+    } else if server {
       try await RunTest.server(options: options, bond: bond)
+    } else {
+      throw ValidationError("give -s (server) or -c HOST (client), or a subcommand; see --help.")
     }
   }
 }
