@@ -99,86 +99,94 @@ func e2eRun(
 
 let e2eBlock = 128 * 1024.0
 
+/// The parent of every suite that runs real processes: serialized, so the
+/// network tests never compete with each other for the two CPU cores
+/// (nested suites inherit `.serialized`).
 @Suite(.serialized)
-struct EndToEndTests {
-  @Test(.timeLimit(.minutes(1)), arguments: E2ECase.all)
-  func matrix(_ test: E2ECase) async throws {
-    let arguments = ["-P", "\(test.parallel)"] + test.mode.flags + test.endFlags
-    let run = try await e2eRun(client: test.client, server: test.server, clientArguments: arguments)
-    let client = run.client
-    let server = run.server
-    let slack = e2eBlock * Double(test.parallel)
+enum EndToEnd {}
 
-    // Both directions summed on the client, which has the complete picture.
-    let sent = try client.number("end.sum_sent.bytes")
-    let received = try client.number("end.sum_received.bytes")
-    // A bidir -n test ends when EITHER direction reaches the limit (iperf3 does the same),
-    // so one direction may legitimately have moved nothing yet; -t tests must move both.
-    let bidirBytes = test.mode == .bidir && test.bytes != nil
-    if bidirBytes {
-      let reverseReceived = try client.number("end.sum_received_bidir_reverse.bytes")
-      #expect(sent + received + reverseReceived > 0)
-    } else {
-      #expect(sent > 0)
-      #expect(received > 0)
-    }
+extension EndToEnd {
+  @Suite(.serialized)
+  struct EndToEndTests {
+    @Test(.timeLimit(.minutes(1)), arguments: E2ECase.all)
+    func matrix(_ test: E2ECase) async throws {
+      let arguments = ["-P", "\(test.parallel)"] + test.mode.flags + test.endFlags
+      let run = try await e2eRun(client: test.client, server: test.server, clientArguments: arguments)
+      let client = run.client
+      let server = run.server
+      let slack = e2eBlock * Double(test.parallel)
 
-    // start.connected: one entry per data connection, real local ports.
-    let connections = test.mode == .bidir ? 2 * test.parallel : test.parallel
-    for (document, side) in [(client, "client"), (server, "server")] {
-      let connected = try document.array("start.connected")
-      #expect(connected.count == connections, "\(side) start.connected: \(connected)")
-      for entry in connected {
-        let port = ((entry as? [String: Any])?["local_port"] as? NSNumber)?.intValue ?? 0
-        #expect(port > 0, "\(side) connected entry without local_port: \(entry)")
+      // Both directions summed on the client, which has the complete picture.
+      let sent = try client.number("end.sum_sent.bytes")
+      let received = try client.number("end.sum_received.bytes")
+      // A bidir -n test ends when EITHER direction reaches the limit (iperf3 does the same),
+      // so one direction may legitimately have moved nothing yet; -t tests must move both.
+      let bidirBytes = test.mode == .bidir && test.bytes != nil
+      if bidirBytes {
+        let reverseReceived = try client.number("end.sum_received_bidir_reverse.bytes")
+        #expect(sent + received + reverseReceived > 0)
+      } else {
+        #expect(sent > 0)
+        #expect(received > 0)
       }
-    }
 
-    // The bytes a side counted itself must match what the other side reports for it.
-    switch test.mode {
-    case .normal:
-      let serverReceived = try server.number("end.sum_received.bytes")
-      #expect(serverReceived > 0)
-      #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
-      #expect(received <= sent + slack)
-      if test.client == .bondperf {
-        // The receiver cannot get more than the sender wrote (bondperf counts a send once it returns).
-        #expect(received <= sent, "server received \(received) B but the client reports \(sent) B sent")
+      // start.connected: one entry per data connection, real local ports.
+      let connections = test.mode == .bidir ? 2 * test.parallel : test.parallel
+      for (document, side) in [(client, "client"), (server, "server")] {
+        let connected = try document.array("start.connected")
+        #expect(connected.count == connections, "\(side) start.connected: \(connected)")
+        for entry in connected {
+          let port = ((entry as? [String: Any])?["local_port"] as? NSNumber)?.intValue ?? 0
+          #expect(port > 0, "\(side) connected entry without local_port: \(entry)")
+        }
       }
-    case .reverse:
-      let serverSent = try server.number("end.sum_sent.bytes")
-      #expect(serverSent > 0)
-      #expect(abs(sent - serverSent) <= slack, "client sum_sent (server's) \(sent) vs server \(serverSent)")
-    case .bidir:
-      let serverReceived = try server.number("end.sum_received.bytes")
-      #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
-      let reverseSent = try client.number("end.sum_sent_bidir_reverse.bytes")
-      let reverseReceived = try client.number("end.sum_received_bidir_reverse.bytes")
-      let serverReverseSent = try server.number("end.sum_sent_bidir_reverse.bytes")
-      if !bidirBytes {
-        #expect(reverseSent > 0)
-        #expect(reverseReceived > 0)
-        #expect(serverReverseSent > 0)
-      }
-      #expect(
-        abs(reverseSent - serverReverseSent) <= slack,
-        "client sum_sent_bidir_reverse \(reverseSent) vs server \(serverReverseSent)")
-    }
 
-    if let bytes = test.bytes {
-      let limit = Double(bytes)
-      var largest = sent
-      if test.mode == .bidir {
-        largest = max(sent, try client.number("end.sum_sent_bidir_reverse.bytes"))
+      // The bytes a side counted itself must match what the other side reports for it.
+      switch test.mode {
+      case .normal:
+        let serverReceived = try server.number("end.sum_received.bytes")
+        #expect(serverReceived > 0)
+        #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
+        #expect(received <= sent + slack)
+        if test.client == .bondperf {
+          // The receiver cannot get more than the sender wrote (bondperf counts a send once it returns).
+          #expect(received <= sent, "server received \(received) B but the client reports \(sent) B sent")
+        }
+      case .reverse:
+        let serverSent = try server.number("end.sum_sent.bytes")
+        #expect(serverSent > 0)
+        #expect(abs(sent - serverSent) <= slack, "client sum_sent (server's) \(sent) vs server \(serverSent)")
+      case .bidir:
+        let serverReceived = try server.number("end.sum_received.bytes")
+        #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
+        let reverseSent = try client.number("end.sum_sent_bidir_reverse.bytes")
+        let reverseReceived = try client.number("end.sum_received_bidir_reverse.bytes")
+        let serverReverseSent = try server.number("end.sum_sent_bidir_reverse.bytes")
+        if !bidirBytes {
+          #expect(reverseSent > 0)
+          #expect(reverseReceived > 0)
+          #expect(serverReverseSent > 0)
+        }
+        #expect(
+          abs(reverseSent - serverReverseSent) <= slack,
+          "client sum_sent_bidir_reverse \(reverseSent) vs server \(serverReverseSent)")
       }
-      #expect(largest >= limit, "-n \(bytes): sent only \(largest)")
-    } else {
-      let seconds = try client.number("end.sum_sent.seconds")
-      #expect(seconds > 0.9 && seconds < 2.0, "-t 1 lasted \(seconds) s")
+
+      if let bytes = test.bytes {
+        let limit = Double(bytes)
+        var largest = sent
+        if test.mode == .bidir {
+          largest = max(sent, try client.number("end.sum_sent_bidir_reverse.bytes"))
+        }
+        #expect(largest >= limit, "-n \(bytes): sent only \(largest)")
+      } else {
+        let seconds = try client.number("end.sum_sent.seconds")
+        #expect(seconds > 0.9 && seconds < 2.0, "-t 1 lasted \(seconds) s")
+      }
+      let rate = try client.number("end.sum_received.bits_per_second") / 1e9
+      print(
+        "E2E \(test.testDescription): sent \(Int(sent)) B, received \(Int(received)) B, "
+          + String(format: "%.2f Gbit/s, wall %.2f s", rate, run.seconds))
     }
-    let rate = try client.number("end.sum_received.bits_per_second") / 1e9
-    print(
-      "E2E \(test.testDescription): sent \(Int(sent)) B, received \(Int(received)) B, "
-        + String(format: "%.2f Gbit/s, wall %.2f s", rate, run.seconds))
   }
 }
