@@ -178,6 +178,9 @@ final class ClientRun {
 
     // Stop sending, take the last (partial) sample, and end the test.
     for stream in streams where stream.localSends { stream.stop(shutdown: .write) }
+    // Let a send() that was in progress return and be counted before the final
+    // sample; otherwise the server can report more bytes received than we sent.
+    for stream in streams where stream.localSends { stream.join(timeout: .seconds(2)) }
     let end = ContinuousClock.now
     let cpu = CPUUsage.now().percent(since: cpuStart)
     sampler.freeze()

@@ -247,7 +247,9 @@ public enum IperfJSON {
         ("remote_system", .double(summary.remoteCPU.system)),
       ])
     ))
-    let localSends = summary.streams.first?.localSends ?? true
+    // iperf3 names the local algorithm "sender" unless the local side only receives
+    // (mode != RECEIVER), so a bidir server reports sender_tcp_congestion (server-bidir.json).
+    let localSends = summary.streams.isEmpty || summary.streams.contains { $0.localSends }
     let senderCongestion = localSends ? summary.localCongestion : summary.remoteCongestion
     let receiverCongestion = localSends ? summary.remoteCongestion : summary.localCongestion
     if let senderCongestion { members.append(("sender_tcp_congestion", .string(senderCongestion))) }

@@ -1,0 +1,280 @@
+import Foundation
+import Testing
+
+func e2eSeconds(_ duration: Duration) -> Double {
+  let (whole, fraction) = duration.components
+  return Double(whole) + Double(fraction) / 1e18
+}
+
+/// Starts `bondperf -s -p PORT` plus `extra`, and waits until it listens.
+func e2eBondperfServer(port: UInt16, _ extra: [String] = []) async throws -> ChildProcess {
+  let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)"] + extra)
+  do {
+    try await E2EPorts.waitListening(port, server: server)
+  } catch {
+    server.kill()
+    throw error
+  }
+  return server
+}
+
+/// Runs a bondperf `-J` client test to completion and returns its document (exit 0 required).
+func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async throws -> (E2EDocument, Double) {
+  let started = ContinuousClock.now
+  let client = try ChildProcess(
+    try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-J"] + arguments)
+  defer { client.kill() }
+  let status = try await client.exitStatus(within: .seconds(30))
+  let elapsed = e2eSeconds(started.duration(to: .now))
+  #expect(status == 0, "client exit status \(status)\n\(client.transcript)")
+  let document = try E2EDocument(client.output, from: "bondperf client")
+  #expect(document.value("error") == nil, "\(document.value("error") ?? "")")
+  #expect(try document.number("end.sum_sent.bytes") > 0)
+  #expect(try document.number("end.sum_received.bytes") > 0)
+  return (document, elapsed)
+}
+
+/// A framed (4-byte big-endian length) message.
+func e2eFrame(_ body: [UInt8], length: UInt32? = nil) -> [UInt8] {
+  let value = length ?? UInt32(body.count)
+  return [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)] + body
+}
+
+extension EndToEnd {
+  @Suite(.serialized)
+  struct RobustnessTests {
+    @Test(.timeLimit(.minutes(1)))
+    func secondClientIsToldTheServerIsBusy() async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port, ["-1", "-J"])
+      defer { server.kill() }
+      let bondperf = try E2EBinaries.bondperf()
+      let first = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "3", "-J"])
+      defer { first.kill() }
+      try await Task.sleep(for: .milliseconds(1200))
+      let second = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+      defer { second.kill() }
+      let secondStatus = try await second.exitStatus(within: .seconds(10))
+      #expect(secondStatus != 0)
+      #expect(
+        second.output.contains("the server is busy running a test. try again later"),
+        "\(second.transcript)")
+      #expect(first.isRunning, "the first test should still run while the second is refused")
+
+      let firstStatus = try await first.exitStatus(within: .seconds(15))
+      #expect(firstStatus == 0, "\(first.transcript)")
+      let document = try E2EDocument(first.output, from: "first client")
+      let seconds = try document.number("end.sum_sent.seconds")
+      let bytes = try document.number("end.sum_received.bytes")
+      #expect(seconds > 2.9 && seconds < 3.5)
+      #expect(bytes > 0)
+      #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.transcript)")
+      print(String(format: "E2E busy: refused second client; first ran %.2f s, %.0f B received", seconds, bytes))
+    }
+
+    /// What a silent peer sends before going quiet.
+    enum Silence: String, CaseIterable, Sendable {
+      case nothing
+      case partialCookie
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: Silence.allCases)
+    func silentClientDoesNotBlockTheNextTest(_ silence: Silence) async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      let silent = try RawTCP(port: port)
+      if silence == .partialCookie { try silent.send(Array(e2eCookie().prefix(10))) }
+      let (_, elapsed) = try await e2eGoodClient(port: port)
+      // The server gives a cookie 10 s; the real test (1 s) must follow soon after.
+      #expect(elapsed < 14, "the next test took \(elapsed) s")
+      let result = silent.readUntilClosed(timeout: .seconds(1))
+      #expect(result.closed, "the server should have dropped the silent connection")
+      print(String(format: "E2E silent client (%@): next -t 1 test finished after %.2f s", silence.rawValue, elapsed))
+    }
+
+    enum Garbage: String, CaseIterable, Sendable {
+      case hugeLength
+      case zeroLength
+      case notJSON
+      case jsonArray
+
+      var bytes: [UInt8] {
+        switch self {
+        case .hugeLength: e2eFrame([], length: 0xFFFF_FFFF)
+        case .zeroLength: e2eFrame([])
+        case .notJSON: e2eFrame(Array("this is not json".utf8))
+        case .jsonArray: e2eFrame(Array("[1,2,3]".utf8))
+        }
+      }
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: Garbage.allCases)
+    func garbageParametersAreRefused(_ garbage: Garbage) async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      let started = ContinuousClock.now
+      let raw = try RawTCP(port: port)
+      try raw.send(e2eCookie())
+      #expect(raw.read(1, timeout: .seconds(5)) == [0x09])
+      try raw.send(garbage.bytes)
+      let answer = raw.readUntilClosed(timeout: .seconds(12))
+      let answered = e2eSeconds(started.duration(to: .now))
+      #expect(answer.closed, "the server kept the connection open after \(garbage)")
+      if let first = answer.bytes.first {
+        #expect(first == 0xfe, "expected SERVER_ERROR, got \(answer.bytes)")
+        #expect(answer.bytes.count == 9, "SERVER_ERROR is followed by two int32: \(answer.bytes)")
+      }
+      let (_, elapsed) = try await e2eGoodClient(port: port)
+      print(String(format: "E2E garbage %@: server answered %@ after %.2f s; next test %.2f s",
+        garbage.rawValue, answer.bytes.map { String(format: "%02x", $0) }.joined(), answered, elapsed))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func dataConnectionWithWrongCookieIsDenied() async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      do {
+        let control = try RawTCP(port: port)
+        let cookie = e2eCookie()
+        try control.send(cookie)
+        #expect(control.read(1, timeout: .seconds(5)) == [0x09])
+        let parameters = #"{"tcp":true,"omit":0,"time":1,"num":0,"blockcount":0,"parallel":1,"len":131072}"#
+        try control.send(e2eFrame(Array(parameters.utf8)))
+        #expect(control.read(1, timeout: .seconds(5)) == [0x0a])
+        let intruder = try RawTCP(port: port)
+        try intruder.send(e2eCookie())
+        let denied = intruder.readUntilClosed(timeout: .seconds(8))
+        #expect(denied.bytes == [0xff] && denied.closed, "wrong cookie got \(denied)")
+        let stream = try RawTCP(port: port)
+        try stream.send(cookie)
+        #expect(control.read(2, timeout: .seconds(5)) == [0x01, 0x02], "TEST_START, TEST_RUNNING")
+        _ = stream
+      }
+      // The raw client vanished mid-test; the server must carry on serving.
+      let (_, elapsed) = try await e2eGoodClient(port: port)
+      print(String(format: "E2E wrong cookie: 0xff, then the next test took %.2f s", elapsed))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func closedPortIsAOneLineError() async throws {
+      let port = try E2EPorts.free()
+      let bondperf = try E2EBinaries.bondperf()
+      let text = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+      defer { text.kill() }
+      #expect(try await text.exitStatus(within: .seconds(10)) != 0)
+      let errors = (text.output + text.errorOutput).split(separator: "\n").filter { $0.contains("error") }
+      #expect(errors.count == 1, "\(text.transcript)")
+      #expect(errors.first?.contains("Connection refused") == true, "\(text.transcript)")
+
+      let json = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1", "-J"])
+      defer { json.kill() }
+      #expect(try await json.exitStatus(within: .seconds(10)) != 0)
+      let document = try E2EDocument(json.output, from: "bondperf -J client")
+      let message = document.value("error") as? String
+      #expect(message?.contains("Connection refused") == true, "\(json.transcript)")
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+    func vanishingServerEndsTheClient(reverse: Bool) async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port, ["-1"])
+      defer { server.kill() }
+      let client = try ChildProcess(
+        try E2EBinaries.bondperf(),
+        ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5", "-J"] + (reverse ? ["-R"] : []))
+      defer { client.kill() }
+      try await Task.sleep(for: .milliseconds(1500))
+      #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+      let killed = ContinuousClock.now
+      server.kill()
+      let status = try await client.exitStatus(within: .seconds(15))
+      let took = e2eSeconds(killed.duration(to: .now))
+      #expect(status != 0, "\(client.transcript)")
+      let document = try E2EDocument(client.output, from: "bondperf -J client")
+      #expect(document.value("error") is String, "\(client.transcript)")
+      print(String(format: "E2E server killed (-R %@): client exited %d after %.2f s: %@",
+        "\(reverse)", status, took, "\(document.value("error") ?? "")"))
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+    func vanishingClientFreesTheServer(reverse: Bool) async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      let client = try ChildProcess(
+        try E2EBinaries.bondperf(),
+        ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
+      defer { client.kill() }
+      try await Task.sleep(for: .milliseconds(1500))
+      #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+      client.kill()
+      let (_, elapsed) = try await e2eGoodClient(port: port)
+      #expect(elapsed < 5, "the next test took \(elapsed) s")
+      #expect(server.isRunning, "\(server.transcript)")
+      print(String(format: "E2E client killed (-R %@): next -t 1 test took %.2f s", "\(reverse)", elapsed))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func jsonStreamEvents() async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port, ["-1"])
+      defer { server.kill() }
+      let client = try ChildProcess(
+        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-t", "2", "--json-stream"])
+      defer { client.kill() }
+      #expect(try await client.exitStatus(within: .seconds(15)) == 0, "\(client.transcript)")
+      var events: [String] = []
+      for line in client.output.split(separator: "\n") {
+        let event = try E2EDocument(String(line), from: "--json-stream line")
+        events.append(event.value("event") as? String ?? "?")
+        #expect(event.value("data") != nil, "no data in \(line)")
+      }
+      #expect(events.first == "start", "\(events)")
+      #expect(events.last == "end", "\(events)")
+      #expect(events.filter { $0 == "interval" }.count >= 2, "\(events)")
+      print("E2E json-stream events: \(events)")
+    }
+
+    /// `bondperf server` / `bondperf client HOST` (the subcommand spelling) run a real test.
+    @Test(.timeLimit(.minutes(1)))
+    func subcommandSpelling() async throws {
+      let port = try E2EPorts.free()
+      let bondperf = try E2EBinaries.bondperf()
+      let server = try ChildProcess(bondperf, ["server", "-p", "\(port)", "-1", "-J"])
+      defer { server.kill() }
+      try await E2EPorts.waitListening(port, server: server)
+      let client = try ChildProcess(bondperf, ["client", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "-J"])
+      defer { client.kill() }
+      #expect(try await client.exitStatus(within: .seconds(15)) == 0, "\(client.transcript)")
+      #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.transcript)")
+      let clientDocument = try E2EDocument(client.output, from: "bondperf client")
+      let serverDocument = try E2EDocument(server.output, from: "bondperf server")
+      let received = try clientDocument.number("end.sum_received.bytes")
+      #expect(received > 0)
+      #expect(received == (try serverDocument.number("end.sum_received.bytes")))
+      #expect(try clientDocument.array("start.connected").count == 2)
+    }
+
+    @Test(
+      arguments: [
+        (["-c", "127.0.0.1", "-P", "0"], "-P"),
+        (["-c", "127.0.0.1", "-P", "129"], "-P"),
+        (["-c", "127.0.0.1", "-R", "--bidir"], "--bidir"),
+        (["-c", "127.0.0.1", "-t", "5", "-n", "1M"], "-n"),
+        (["-s", "-c", "127.0.0.1"], "-c"),
+        (["client", "127.0.0.1", "-P", "0"], "-P"),
+      ])
+    func flagValidation(_ arguments: [String], flag: String) async throws {
+      let process = try ChildProcess(try E2EBinaries.bondperf(), arguments)
+      defer { process.kill() }
+      #expect(try await process.exitStatus(within: .seconds(10)) != 0)
+      let lines = process.errorOutput.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+      #expect(lines.count == 1, "\(process.transcript)")
+      #expect(lines.first?.contains(flag) == true, "\(process.transcript)")
+      #expect(!process.output.contains("Connecting"), "validation must happen before connecting")
+    }
+  }
+}
