@@ -103,17 +103,17 @@ struct TestbedTests {
       let holder = try TestbedSupport.start(
         Self.client + [
           "python3", "-c",
-          "import socket,time; s=socket.socket(); s.bind(('198.18.0.1', \(planned))); s.listen(); time.sleep(60)",
+          "import socket,time; s=socket.socket(); s.bind(('198.18.0.1', \(planned))); s.listen(); time.sleep(12)",
         ])
       defer { TestbedSupport.stop(holder) }
       Thread.sleep(forTimeInterval: 0.5)
-      let document = try runClient(["-t", "1", "-P", "1"])
+      let document = try runClient(["-t", "2", "-P", "1"])
       let bond = try #require(document["bond"] as? [String: Any])
       let stream = try #require((bond["streams"] as? [[String: Any]])?.first)
       #expect((stream["busy_ports_replaced"] as? [Int]) == [planned])
       #expect(stream["predicted_slave"] as? Int == 0)
       #expect(stream["local_port"] as? Int != planned)
-      #expect(Self.received(document) > 50e6)
+      #expect(Self.received(document) > 20e6, "a replaced port must still carry the stream")
     }
   }
 
