@@ -19,7 +19,7 @@ struct PortPlannerTests {
       range: range ?? PortRange.defaultPlanningRange(avoiding: .linuxDefaultEphemeral))
   }
 
-  @Test(arguments: [(2, 8), (3, 8), (4, 8), (5, 10), (7, 14), (8, 8), (8, 128)])
+  @Test(arguments: [(1, 4), (2, 8), (3, 8), (4, 8), (5, 10), (6, 12), (7, 14), (8, 8), (8, 128)])
   func streamILandsOnSlaveIModN(slaves: Int, streams: Int) throws {
     let planner = planner(slaves: slaves)
     guard case .pinned(let plan) = try planner.plan(streams: streams) else {
