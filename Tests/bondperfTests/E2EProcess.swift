@@ -64,8 +64,8 @@ final class ChildProcess: @unchecked Sendable {
     let tag = UUID().uuidString
     outputURL = directory.appendingPathComponent("bondperf-e2e-\(tag).out")
     errorURL = directory.appendingPathComponent("bondperf-e2e-\(tag).err")
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
     process.executableURL = executable
     process.arguments = arguments
     process.standardInput = FileHandle.nullDevice

@@ -59,7 +59,7 @@ final class ClientRun {
 
   private func runTest() throws {
     let configuration = self.configuration
-    var parameters = configuration.parameters
+    let parameters = configuration.parameters
     let mode = parameters.mode
     observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let addresses = try SocketAddress.resolve(
@@ -82,7 +82,6 @@ final class ClientRun {
     try control.send(bytes: Array(cookie.wireBytes))
     try transition(.cookieExchanged)
     try expect(.paramExchange, control)
-    if parameters.congestion == nil { parameters.congestion = nil }
     try control.send(bytes: try parameters.framed())
     try transition(.paramsExchanged)
     try expect(.createStreams, control)
@@ -120,15 +119,11 @@ final class ClientRun {
       stream.start(blockLength: parameters.effectiveLength, limits: limits)
     }
 
-    let interval: Duration? =
-      configuration.interval > 0 ? .milliseconds(Int64(configuration.interval * 1000)) : nil
-    var nextTick = interval.map { start + $0 }
-    var omitEnd: ContinuousClock.Instant? =
-      parameters.omit > 0 ? start + .seconds(parameters.omit) : nil
+    var clock = IntervalClock(
+      start: start, intervalSeconds: configuration.interval, omitSeconds: parameters.omit)
     let endAt: ContinuousClock.Instant? =
       parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit) : nil
     var interrupted = false
-    var lastTick = start
 
     while true {
       if client.interruption.load(ordering: .relaxed) {
@@ -146,33 +141,19 @@ final class ClientRun {
             ? "unable to write to stream socket: \(error)"
             : "unable to read from stream socket: \(error)")
       }
-      var wake = now + .milliseconds(limits.hasLimit ? 10 : 100)
-      for candidate in [nextTick, omitEnd, endAt].compactMap({ $0 }) where candidate < wake {
-        wake = candidate
-      }
+      let cap = now + .milliseconds(limits.hasLimit ? 10 : 100)
+      let wake = clock.wake(before: endAt.map { min($0, cap) } ?? cap)
       if let message = try control.pollMessage(until: wake) {
         try handleAbort(message, control)
         throw PerfError("received an unexpected \(message.name) from the server during the test")
       }
       let after = ContinuousClock.now
       if !sampler.omitting, let endAt, after >= endAt { break }
-      if let end = omitEnd, after >= end {
-        let report = sampler.sample(at: after)
+      let (report, omitEnded) = sampler.step(&clock, at: after)
+      if omitEnded { limits.resetSent() }
+      if let report {
         record.intervals.append(report)
         observer.interval(report, record: record)
-        sampler.endOmit(at: after)
-        limits.resetSent()
-        omitEnd = nil
-        lastTick = after
-        nextTick = interval.map { after + $0 }
-        continue
-      }
-      if let tick = nextTick, after >= tick, let interval {
-        let report = sampler.sample(at: after)
-        record.intervals.append(report)
-        observer.interval(report, record: record)
-        lastTick = after
-        nextTick = tick + interval
       }
     }
 
@@ -183,13 +164,7 @@ final class ClientRun {
     for stream in streams where stream.localSends { stream.join(timeout: .seconds(2)) }
     let end = ContinuousClock.now
     let cpu = CPUUsage.now().percent(since: cpuStart)
-    sampler.freeze()
-    let last = sampler.sample(at: end)
-    let intervalSeconds = configuration.interval
-    let lastSeconds = Double(lastTick.duration(to: end).components.seconds)
-      + Double(lastTick.duration(to: end).components.attoseconds) / 1e18
-    let lastBytes = last.streams.reduce(0) { $0 + $1.bytes }
-    if intervalSeconds > 0, !(lastSeconds < intervalSeconds * 0.1 && lastBytes == 0) {
+    if let last = sampler.finish(clock, at: end) {
       record.intervals.append(last)
       observer.interval(last, record: record)
     }

@@ -78,6 +78,31 @@ final class StreamSampler {
     return IntervalReport(streams: reports, slaves: monitor?.sampleInterval() ?? [])
   }
 
+  /// Samples whatever `clock` says is due at `now` (a tick, or the end of the
+  /// omit period, after which counting starts again).
+  func step(_ clock: inout IntervalClock, at now: ContinuousClock.Instant) -> (
+    report: IntervalReport?, omitEnded: Bool
+  ) {
+    switch clock.advance(to: now) {
+    case .none:
+      return (nil, false)
+    case .tick:
+      return (sample(at: now), false)
+    case .omitEnd:
+      let report = sample(at: now)
+      endOmit(at: now)
+      return (report, true)
+    }
+  }
+
+  /// Freezes the counts and takes the last, partial interval (nil when iperf3 would drop it).
+  func finish(_ clock: IntervalClock, at end: ContinuousClock.Instant) -> IntervalReport? {
+    freeze()
+    let last = sample(at: end)
+    let bytes = last.streams.reduce(Int64(0)) { $0 + $1.bytes }
+    return clock.keepsFinal(at: end, bytes: bytes) ? last : nil
+  }
+
   /// The omit period is over: counting starts again from now.
   func endOmit(at now: ContinuousClock.Instant) {
     omitting = false
