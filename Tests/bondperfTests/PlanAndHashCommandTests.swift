@@ -82,3 +82,15 @@ struct PlanAndHashCommandTests {
     }
   }
 }
+
+struct IperfSpellingTests {
+  @Test func rewritesServerAndClientFlags() throws {
+    #expect(try IperfSpelling.rewrite(["-s", "-p", "5202"]) == ["server", "-p", "5202"])
+    #expect(try IperfSpelling.rewrite(["-p", "5202", "-c", "host", "-P", "4"]) == ["client", "host", "-p", "5202", "-P", "4"])
+    #expect(try IperfSpelling.rewrite(["--client=host"]) == ["client", "host"])
+    #expect(try IperfSpelling.rewrite(["compare", "-c", "host"]) == ["compare", "-c", "host"])
+    #expect(try IperfSpelling.rewrite(["plan", "--policy", "layer2"]) == ["plan", "--policy", "layer2"])
+    #expect(throws: (any Error).self) { try IperfSpelling.rewrite(["-s", "-c", "host"]) }
+    #expect(throws: (any Error).self) { try IperfSpelling.rewrite(["-c"]) }
+  }
+}
