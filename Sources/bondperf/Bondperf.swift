@@ -7,10 +7,10 @@ struct Bondperf: AsyncParsableCommand {
     commandName: "bondperf",
     abstract: "Throughput tester for bonded Linux links, speaking iperf3's protocol.",
     discussion: """
-      iperf3's spelling works too: bondperf -s [options] is bondperf server [options], and
-      bondperf -c HOST [options] is bondperf client HOST [options]. With a bond known (read
-      from the kernel, or described with --bond-policy and --slaves), stream i is pinned
-      to slave i mod n and the per-slave truth is shown.
+      iperf3's spelling works too: 'bondperf -s [options]' is 'bondperf server [options]', \
+      and 'bondperf -c HOST [options]' is 'bondperf client HOST [options]'. With a bond \
+      known (read from the kernel, or described with --bond-policy and --slaves), stream i \
+      is pinned to slave i mod n and the per-slave truth is shown.
       """,
     version: BondPerfVersion.string,
     subcommands: [
