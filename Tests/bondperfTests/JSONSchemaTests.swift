@@ -79,6 +79,7 @@ extension EndToEnd {
       Case(server: .bondperf, flags: ["-R"], bond: false),
       Case(server: .bondperf, flags: ["--bidir"], bond: true),
       Case(server: .bondperf, flags: ["-P", "2"], bond: true),
+      Case(server: .bondperf, flags: ["-T", "dash", "--get-server-output"], bond: false),
       Case(server: .iperf3, flags: [], bond: false),
       Case(server: .iperf3, flags: ["-R"], bond: true),
       Case(server: .iperf3, flags: ["--bidir"], bond: false),
@@ -103,6 +104,12 @@ extension EndToEnd {
         }
       } else {
         #expect(run.client.value("bond") == nil)
+      }
+      if test.flags.contains("--get-server-output") {
+        #expect(run.client.value("title") as? String == "dash")
+        let nested = try #require(run.client.value("server_output_json"), "no server_output_json")
+        try Self.expectValid(nested, "server_output_json")
+        #expect((nested as? [String: Any])?["start"].flatMap { ($0 as? [String: Any])?["accepted_connection"] } != nil)
       }
       let checks = try JSONConsistency.check(run.client, "client", omit: 0)
       let serverChecks = try JSONConsistency.check(run.server, "\(test.server) server", omit: 0)
@@ -463,6 +470,24 @@ enum JSONConsistency {
     let end = try #require(object(document.value("end")), "no end")
     let streams = (end["streams"] as? [Any] ?? []).compactMap(object)
     expect(!streams.isEmpty, "no end.streams")
+
+    // The intervals add up to the end figures of the side that counted them (the
+    // local one: sum_sent where this side sends, else sum_received), and follow on
+    // from each other without gaps (time restarts at 0 once, where -O ends).
+    for (key, suffix) in [("sum", ""), ("sum_bidir_reverse", "_bidir_reverse")] {
+      let sums = intervals.compactMap { object($0[key]) }
+      guard let first = sums.first else { continue }
+      let local = bool(first["sender"]) == true ? "sum_sent" : "sum_received"
+      let counted = sums.filter { bool($0["omitted"]) == false }.reduce(Int64(0)) { $0 + (int($1["bytes"]) ?? 0) }
+      let total = int(object(end[local + suffix])?["bytes"])
+      expect(total == counted, "Σ intervals[].\(key).bytes (not omitted) \(counted) ≠ end.\(local + suffix).bytes \(total ?? -1)")
+      for index in sums.indices.dropFirst() {
+        let previous = double(sums[index - 1]["end"]) ?? -1
+        let start = double(sums[index]["start"]) ?? -2
+        let restart = bool(sums[index - 1]["omitted"]) == true && bool(sums[index]["omitted"]) == false && start == 0
+        expect(abs(start - previous) < 1e-6 || restart, "intervals[\(index)].\(key).start \(start) ≠ the previous end \(previous)")
+      }
+    }
     for suffix in ["", "_bidir_reverse"] {
       for (sumKey, side) in [("sum_sent", "sender"), ("sum_received", "receiver")] {
         guard let sum = object(end[sumKey + suffix]) else {
