@@ -18,9 +18,3 @@ enum KernelOption {
       "cannot read the running kernel's version from /proc/sys/kernel/osrelease; pass --kernel X.Y")
   }
 }
-
-/// A one-line error for the user.
-struct ValidationErrorText: Error, CustomStringConvertible {
-  var description: String
-  init(_ text: String) { description = text }
-}

@@ -1,0 +1,70 @@
+import Synchronization
+
+/// Prints a test as iperf3 does in text mode, plus bondperf's slave lines.
+public final class TextReporter: TestObserver {
+  let sink: OutputSink
+  let slaveNames: [String]
+  private let printedHeader = Mutex<Bool>(false)
+  private let endedWithSeparator = Mutex<Bool>(false)
+
+  public init(sink: OutputSink = OutputSink(), slaveNames: [String] = []) {
+    self.sink = sink
+    self.slaveNames = slaveNames
+    sink.startCapture()
+  }
+
+  public func notice(_ text: String) { sink.line(text) }
+
+  public func connected(_ stream: ConnectedStream, record: TestRecord) {
+    sink.line(TextReport.connected(stream, slaveNames: slaveNames))
+  }
+
+  public func started(_ record: TestRecord) {
+    guard let start = record.start else { return }
+    if start.parameters.reverse && start.role == .client {
+      sink.line("Reverse mode, remote host \(start.peerHost) is sending")
+    }
+  }
+
+  public func interval(_ interval: IntervalReport, record: TestRecord) {
+    let sending = interval.streams.contains { $0.localSends && $0.tcp != nil }
+    let first = printedHeader.withLock { value -> Bool in
+      defer { value = true }
+      return !value
+    }
+    if first { sink.line(TextReport.intervalHeader(sending: sending)) }
+    for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
+    let groups = IperfJSON.groups(record)
+    if interval.streams.count > 1 {
+      for ids in [groups.primary, groups.bidirReverse] {
+        let streams = interval.streams.filter { ids.contains($0.id) }
+        if !streams.isEmpty { sink.line(TextReport.intervalSum(streams)) }
+      }
+    }
+    if let first = interval.streams.first {
+      for slave in interval.slaves {
+        sink.line(TextReport.slaveInterval(slave, start: first.start, end: first.end))
+      }
+    }
+    let separate = interval.streams.count > 1 || !interval.slaves.isEmpty
+    if separate { sink.line(TextReport.separator) }
+    endedWithSeparator.withLock { $0 = separate }
+  }
+
+  public func finished(_ record: TestRecord) {
+    if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
+    for line in TextReport.summary(record) { sink.line(line) }
+    if let text = record.serverOutputText {
+      sink.line("\nServer output:\n" + text)
+    }
+    if record.start?.role == .client { sink.line("\niperf Done.") }
+  }
+
+  public func failed(_ message: String, record: TestRecord) {
+    sink.line("bondperf: error - \(message)")
+  }
+
+  public func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?) {
+    (nil, sink.capturedText())
+  }
+}
