@@ -115,3 +115,15 @@ struct ReportingTests {
     #expect(BondReport.peerTotals([("other", .null)]).isEmpty)
   }
 }
+
+struct PayloadTests {
+  @Test func randomBlocksAreFullLengthVariedAndDifferPerStream() {
+    let a = DataStream.randomBlock(length: 131_072)
+    let b = DataStream.randomBlock(length: 131_072)
+    #expect(a.count == 131_072)
+    #expect(a != b)
+    // Every byte value shows up in 128 KiB of random data.
+    #expect(Set(a).count == 256)
+    #expect(DataStream.randomBlock(length: 5).count == 5)
+  }
+}

@@ -79,8 +79,7 @@ public final class DataStream: Sendable {
   }
 
   private func sendLoop(blockLength: Int, limits: TestLimits) {
-    var generator = SystemRandomNumberGenerator()
-    let block = (0..<blockLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    let block = DataStream.randomBlock(length: blockLength)
     block.withUnsafeBytes { buffer in
       while !stopping.load(ordering: .relaxed) {
         if limits.sendingDone {
@@ -105,6 +104,33 @@ public final class DataStream: Sendable {
         limits.sentBlocks.add(1, ordering: .relaxed)
       }
     }
+  }
+
+  /// A block of random payload (iperf3 sends random bytes, chosen once per
+  /// stream). A 64-bit generator seeded once from the system keeps this at
+  /// a few microseconds; one `UInt8.random` per byte took long enough on a
+  /// loaded debug build that a 1 s bidirectional test could end before the
+  /// server's senders had written anything.
+  static func randomBlock(length: Int) -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    var state = generator.next() | 1
+    var block = [UInt8](repeating: 0, count: length)
+    block.withUnsafeMutableBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        // xorshift64*
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        var word = state &* 0x2545_F491_4F6C_DD1D
+        for _ in 0..<8 where offset < raw.count {
+          raw[offset] = UInt8(truncatingIfNeeded: word)
+          word >>= 8
+          offset += 1
+        }
+      }
+    }
+    return block
   }
 
   private func receiveLoop(blockLength: Int, limits: TestLimits) {
