@@ -22,8 +22,7 @@ final class ClientRun {
     } catch {
       let message = "\(error)"
       record.error = message
-      for stream in streams { stream.stop(shutdown: .both) }
-      for stream in streams { stream.join(timeout: .seconds(2)) }
+      DataStream.stopAll(streams, shutdown: .both)
       observer.failed(message, record: record)
       throw error
     }
@@ -158,10 +157,9 @@ final class ClientRun {
     }
 
     // Stop sending, take the last (partial) sample, and end the test.
-    for stream in streams where stream.localSends { stream.stop(shutdown: .write) }
     // Let a send() that was in progress return and be counted before the final
     // sample; otherwise the server can report more bytes received than we sent.
-    for stream in streams where stream.localSends { stream.join(timeout: .seconds(2)) }
+    DataStream.stopAll(streams.filter(\.localSends), shutdown: .write)
     let end = ContinuousClock.now
     let cpu = CPUUsage.now().percent(since: cpuStart)
     if let last = sampler.finish(clock, at: end) {
@@ -180,8 +178,7 @@ final class ClientRun {
       try? control.send(.clientTerminate)
       record.summary = summary
       observer.finished(record)
-      for stream in streams { stream.stop(shutdown: .both) }
-      for stream in streams { stream.join(timeout: .seconds(2)) }
+      DataStream.stopAll(streams, shutdown: .both)
       throw PerfError.interrupted
     }
 
@@ -203,8 +200,7 @@ final class ClientRun {
     record.serverOutputText = peer.serverOutputText
     record.peerExtra = peer.extra
 
-    for stream in streams { stream.stop(shutdown: .both) }
-    for stream in streams { stream.join(timeout: .seconds(2)) }
+    DataStream.stopAll(streams, shutdown: .both)
     try control.send(.iperfDone)
     try transition(.sent(.iperfDone))
     try? control.shared.socket.shutdown(.both)

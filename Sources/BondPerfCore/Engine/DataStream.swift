@@ -62,6 +62,16 @@ public final class DataStream: Sendable {
     try? connection.socket.shutdown(how)
   }
 
+  /// Stops every stream in `streams` first, then waits for each worker, so
+  /// they all wind down in parallel.
+  static func stopAll(
+    _ streams: some Sequence<DataStream>, shutdown how: ShutdownMode,
+    timeout: Duration = .seconds(2)
+  ) {
+    for stream in streams { stream.stop(shutdown: how) }
+    for stream in streams { stream.join(timeout: timeout) }
+  }
+
   /// Waits for the worker to end; false if it did not within `timeout`.
   @discardableResult
   func join(timeout: Duration = .seconds(5)) -> Bool {

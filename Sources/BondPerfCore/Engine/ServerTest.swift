@@ -22,8 +22,7 @@ final class ServerTest {
       try serveTest()
     } catch {
       record.error = "\(error)"
-      for stream in streams { stream.stop(shutdown: .both) }
-      for stream in streams { stream.join(timeout: .seconds(2)) }
+      DataStream.stopAll(streams, shutdown: .both)
       observer.failed("\(error)", record: record)
     }
     try? control.shared.socket.shutdown(.both)
@@ -174,8 +173,7 @@ final class ServerTest {
       record.intervals.append(last)
       observer.interval(last, record: record)
     }
-    for stream in streams { stream.stop(shutdown: .both) }
-    for stream in streams { stream.join(timeout: .seconds(2)) }
+    DataStream.stopAll(streams, shutdown: .both)
     let cpu = CPUUsage.now().percent(since: cpuStart)
     let congestion = streams.first.flatMap { try? $0.connection.socket.congestionControl }
     let totals = sampler.localTotals()
