@@ -29,17 +29,8 @@ public final class Client: Sendable {
   /// Runs the test on a thread of its own (its control I/O blocks) and
   /// returns what it recorded.
   public func run() async throws -> TestRecord {
-    try await withCheckedThrowingContinuation { continuation in
-      let thread = Thread { [self] in
-        let run = ClientRun(client: self)
-        do {
-          continuation.resume(returning: try run.execute())
-        } catch {
-          continuation.resume(throwing: error)
-        }
-      }
-      thread.name = "bondperf-client"
-      thread.start()
+    try await DedicatedThread.run(named: "bondperf-client") { [self] in
+      try ClientRun(client: self).execute()
     }
   }
 }

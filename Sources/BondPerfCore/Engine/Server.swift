@@ -30,19 +30,10 @@ public final class Server: Sendable {
   /// Listens, calls `ready` with the bound address, and serves until
   /// ``stop()`` (or after one test with `oneOff`).
   public func run(ready: @escaping @Sendable (SocketAddress) -> Void = { _ in }) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      let thread = Thread { [self] in
-        do {
-          let listener = try ServerRun.listen(configuration)
-          ready(try listener.socket.localAddress)
-          try ServerRun(server: self, listener: listener).serve()
-          continuation.resume()
-        } catch {
-          continuation.resume(throwing: error)
-        }
-      }
-      thread.name = "bondperf-server"
-      thread.start()
+    try await DedicatedThread.run(named: "bondperf-server") { [self] in
+      let listener = try ServerRun.listen(configuration)
+      ready(try listener.socket.localAddress)
+      try ServerRun(server: self, listener: listener).serve()
     }
   }
 }
