@@ -194,7 +194,8 @@ struct BondOptions: ParsableArguments {
             dataOnTx: !clientSends)
           sink.line(BondReport.table(title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
         }
-      })
+      },
+      description: description)
   }
 
   /// A server only watches its slaves (and reports them to bondperf clients).

@@ -7,6 +7,8 @@ struct BondSetup: Sendable {
   var decorate: @Sendable (TestRecord) -> TestRecord
   var extraResults: @Sendable () -> [(String, JSONValue)]
   var printSummary: @Sendable (TestRecord, OutputSink) -> Void
+  /// The client's bond, when one is known.
+  var description: BondDescription? = nil
 
   /// No bond known: a plain iperf3-style test.
   static var none: BondSetup {

@@ -80,7 +80,7 @@ extension Bondperf {
         let quiet = OutputSink(handle: FileHandle.nullDevice)
         let setup = try bondOptions.clientSetup(
           host: host, options: options, configuration: &configuration, sink: quiet)
-        if description == nil { description = try? bondOptions.describe(local: configuration.bindAddress ?? localAddress())?.0 }
+        if description == nil { description = setup.description }
         let observer = SilentObserver()
         let client = BondPerfCore.Client(
           configuration: configuration, observer: observer, monitor: setup.monitor,
@@ -117,11 +117,6 @@ extension Bondperf {
             label: configurationLabel, phases: results.map { ($0.0.title, $0.1) }, ceiling: ceiling,
             description: description))
       }
-    }
-
-    private func localAddress() -> IPAddress? {
-      guard let remote = try? SocketAddress.resolve(host: host, port: port).first else { return nil }
-      return (try? Interfaces.localAddress(toward: remote))?.ip
     }
 
     private func ceilingBitsPerSecond(_ description: BondDescription?) -> Double? {
