@@ -22,23 +22,12 @@ enum HostUnits {
     return text + " ms"
   }
 
+  /// Like iperf3's units, without padding, and whole numbers below the
+  /// first step printed without decimals (`512 B`).
   private static func scaled(_ value: Double, base: Double, units: [String]) -> String {
-    var value = value
-    var index = 0
-    while value >= base && index < units.count - 1 {
-      value /= base
-      index += 1
+    if value < base && value == value.rounded() {
+      return String(format: "%.0f", value) + " " + units[0]
     }
-    let number: String
-    if index == 0 && value == value.rounded() {
-      number = String(format: "%.0f", value)
-    } else if value < 9.995 {
-      number = String(format: "%.2f", value)
-    } else if value < 99.95 {
-      number = String(format: "%.1f", value)
-    } else {
-      number = String(format: "%.0f", value)
-    }
-    return number + " " + units[index]
+    return Units.scaled(value, base: base, suffixes: units, width: 0)
   }
 }

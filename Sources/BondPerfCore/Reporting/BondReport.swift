@@ -51,7 +51,7 @@ public enum BondReport {
     var lines: [[String]] = [["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate", "verdict"]]
     for row in rows {
       let rate = { (bytes: Int64) in
-        Units.bitsPerSecond(row.seconds > 0 ? Double(bytes) * 8 / row.seconds : 0)
+        Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: row.seconds))
       }
       lines.append([
         String(row.index), row.name,
@@ -72,9 +72,9 @@ public enum BondReport {
           ("predicted_streams", .array(row.predictedStreams.map { .int(Int64($0)) })),
           ("seconds", .double(row.seconds)),
           ("tx_bytes", .int(row.txBytes)),
-          ("tx_bits_per_second", .double(row.seconds > 0 ? Double(row.txBytes) * 8 / row.seconds : 0)),
+          ("tx_bits_per_second", .double(Units.rate(bytes: row.txBytes, seconds: row.seconds))),
           ("rx_bytes", .int(row.rxBytes)),
-          ("rx_bits_per_second", .double(row.seconds > 0 ? Double(row.rxBytes) * 8 / row.seconds : 0)),
+          ("rx_bits_per_second", .double(Units.rate(bytes: row.rxBytes, seconds: row.seconds))),
           ("verdict", .string(row.verdict)),
         ])
       })

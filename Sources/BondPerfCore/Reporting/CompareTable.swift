@@ -2,9 +2,9 @@
 public enum CompareTable {
   /// The receiver's rate of a phase (`end.sum_received`).
   public static func received(_ record: TestRecord) -> Double {
-    guard let summary = record.summary, summary.receiverTime > 0 else { return 0 }
+    guard let summary = record.summary else { return 0 }
     let bytes = summary.streams.reduce(Int64(0)) { $0 + $1.bytesReceived }
-    return Double(bytes) * 8 / summary.receiverTime
+    return Units.rate(bytes: bytes, seconds: summary.receiverTime)
   }
 
   public static func label(_ description: BondDescription?, rate: String?) -> String {
@@ -34,7 +34,7 @@ public enum CompareTable {
         let local = phase.record.bond.flatMap { slaveRates($0["per_slave"], tx: clientSends) } ?? []
         let remote = totals.map { sample in
           (sample.name ?? description.name(of: sample.index),
-            sample.seconds > 0 ? Double(sample.rxBytes) * 8 / sample.seconds : 0)
+            sample.rxBitsPerSecond)
         }
         let rows = local.isEmpty ? remote : local
         guard !rows.isEmpty else { continue }

@@ -156,7 +156,7 @@ public enum IperfJSON {
       ("end", .double(first.end)),
       ("seconds", .double(first.seconds)),
       ("bytes", .int(bytes)),
-      ("bits_per_second", .double(first.seconds > 0 ? Double(bytes) * 8 / first.seconds : 0)),
+      ("bits_per_second", .double(Units.rate(bytes: bytes, seconds: first.seconds))),
     ]
     if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
       members.append(("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) })))
@@ -171,13 +171,9 @@ public enum IperfJSON {
     let role = start.role
     var members: [(String, JSONValue)] = []
     func rate(_ bytes: Int64, _ seconds: Double) -> JSONValue {
-      .double(seconds > 0 ? Double(bytes) * 8 / seconds : 0)
+      .double(Units.rate(bytes: bytes, seconds: seconds))
     }
-    func hasRetransmits(_ stream: StreamSummary) -> Bool {
-      let clientToServer = stream.localSends == (role == .client)
-      return clientToServer
-        ? summary.clientToServerHasRetransmits : summary.serverToClientHasRetransmits
-    }
+    func hasRetransmits(_ stream: StreamSummary) -> Bool { summary.hasRetransmits(stream, role: role) }
     members.append((
       "streams",
       .array(

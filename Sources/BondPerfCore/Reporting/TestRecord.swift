@@ -84,7 +84,7 @@ public struct StreamInterval: Sendable, Hashable {
   public var tcp: TCPSample?
 
   public var seconds: Double { end - start }
-  public var bitsPerSecond: Double { seconds > 0 ? Double(bytes) * 8 / seconds : 0 }
+  public var bitsPerSecond: Double { Units.rate(bytes: bytes, seconds: seconds) }
 }
 
 /// Bytes one bond slave carried during an interval (or the whole test).
@@ -95,8 +95,8 @@ public struct SlaveSample: Sendable, Hashable, Codable {
   public var rxBytes: Int64
   public var seconds: Double
 
-  public var txBitsPerSecond: Double { seconds > 0 ? Double(txBytes) * 8 / seconds : 0 }
-  public var rxBitsPerSecond: Double { seconds > 0 ? Double(rxBytes) * 8 / seconds : 0 }
+  public var txBitsPerSecond: Double { Units.rate(bytes: txBytes, seconds: seconds) }
+  public var rxBitsPerSecond: Double { Units.rate(bytes: rxBytes, seconds: seconds) }
 }
 
 /// One reporting interval.
@@ -138,6 +138,12 @@ public struct TestSummary: Sendable {
   public var remoteCongestion: String?
   /// Whether the peer's results were received (the server prints before it has them).
   public var hasPeerResults: Bool
+
+  /// Whether the sender of `stream`'s direction reported retransmits, seen from `role`.
+  public func hasRetransmits(_ stream: StreamSummary, role: Role) -> Bool {
+    let clientToServer = stream.localSends == (role == .client)
+    return clientToServer ? clientToServerHasRetransmits : serverToClientHasRetransmits
+  }
 }
 
 /// Everything one test produced, for the reporters.

@@ -43,7 +43,7 @@ public enum TextReport {
   public static func intervalSum(_ streams: [StreamInterval]) -> String {
     guard let first = streams.first else { return "" }
     let bytes = streams.reduce(Int64(0)) { $0 + $1.bytes }
-    let rate = first.seconds > 0 ? Double(bytes) * 8 / first.seconds : 0
+    let rate = Units.rate(bytes: bytes, seconds: first.seconds)
     var line =
       "[SUM] \(span(first.start, first.end))  \(Units.bytes(Double(bytes)))  "
       + Units.bitsPerSecond(rate)
@@ -68,18 +68,14 @@ public enum TextReport {
     let role = start.role
     let groups = IperfJSON.groups(record)
     var lines: [String] = []
-    func hasRetransmits(_ stream: StreamSummary) -> Bool {
-      let clientToServer = stream.localSends == (role == .client)
-      return clientToServer
-        ? summary.clientToServerHasRetransmits : summary.serverToClientHasRetransmits
-    }
+    func hasRetransmits(_ stream: StreamSummary) -> Bool { summary.hasRetransmits(stream, role: role) }
     let anyRetransmits = summary.streams.contains(where: hasRetransmits)
     lines.append(
       anyRetransmits
         ? "[ ID] Interval           Transfer     Bitrate         Retr"
         : "[ ID] Interval           Transfer     Bitrate")
     func rate(_ bytes: Int64, _ seconds: Double) -> String {
-      Units.bitsPerSecond(seconds > 0 ? Double(bytes) * 8 / seconds : 0)
+      Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: seconds))
     }
     func lineFor(
       _ prefix: String, _ bytes: Int64, _ seconds: Double, retransmits: Int64?, label: String

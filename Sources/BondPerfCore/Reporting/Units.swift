@@ -5,6 +5,11 @@ public enum Units {
     scaled(value, base: 1024, suffixes: ["Bytes", "KBytes", "MBytes", "GBytes", "TBytes"])
   }
 
+  /// Bytes over seconds as bits per second; 0 for an empty span.
+  public static func rate(bytes: Int64, seconds: Double) -> Double {
+    seconds > 0 ? Double(bytes) * 8 / seconds : 0
+  }
+
   /// `31.1 Gbits/sec`, `940 Mbits/sec`.
   public static func bitsPerSecond(_ value: Double) -> String {
     scaled(
@@ -12,7 +17,11 @@ public enum Units {
       suffixes: ["bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"])
   }
 
-  private static func scaled(_ value: Double, base: Double, suffixes: [String]) -> String {
+  /// `value` scaled by `base` until it is below it, with three significant
+  /// figures (iperf3's `unit_snprintf`); the number is right-aligned in `width`.
+  static func scaled(
+    _ value: Double, base: Double, suffixes: [String], width: Int = 4
+  ) -> String {
     var value = value.isFinite ? value : 0
     var index = 0
     while value >= base && index < suffixes.count - 1 {
@@ -27,7 +36,7 @@ public enum Units {
     } else {
       text = fixed(value, decimals: 0)
     }
-    return pad(text, 4) + " " + suffixes[index]
+    return pad(text, width) + " " + suffixes[index]
   }
 
   /// `value` with exactly `decimals` digits after the point (rounded half up).
