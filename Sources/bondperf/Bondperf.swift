@@ -18,6 +18,7 @@ struct Bondperf: AsyncParsableCommand {
     ])
 
   static func main() async {
+    Signals.ignoreBrokenPipe()
     do {
       let arguments = try IperfSpelling.rewrite(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot(arguments)

@@ -67,7 +67,7 @@ extension Bondperf {
         Phase(name: "kernel_ports", title: "\(parallel) streams (kernel ports)", streams: parallel, noPin: true),
         Phase(name: "pinned", title: "\(parallel) streams (pinned)", streams: parallel, noPin: false),
       ]
-      let progress = OutputSink(handle: json ? .standardError : .standardOutput)
+      let progress = OutputSink(file: json ? .standardError : .standardOutput)
       var results: [(Phase, TestRecord, JSONValue)] = []
       var description: BondDescription?
       for (index, phase) in phases.enumerated() {
@@ -77,7 +77,7 @@ extension Bondperf {
         var bondOptions = bond
         bondOptions.noPin = phase.noPin || bond.noPin
         var configuration = options.clientConfiguration(host: host)
-        let quiet = OutputSink(handle: FileHandle.nullDevice)
+        let quiet = OutputSink.discarding()
         let setup = try bondOptions.clientSetup(
           host: host, options: options, configuration: &configuration, sink: quiet)
         if description == nil { description = setup.description }

@@ -24,13 +24,15 @@ enum RunTest {
     }
   }
 
-  static func server(options: TestOptions, bond: BondOptions) async throws {
+  static func server(options: TestOptions, limits: ServerOptions, bond: BondOptions) async throws {
     let sink = try options.makeSink()
     let setup = try bond.serverSetup(options: options)
     let decorate = setup.decorate
     let slaveNames = setup.slaveNames
+    var configuration = options.serverConfiguration()
+    limits.apply(to: &configuration)
     let server = Server(
-      configuration: options.serverConfiguration(),
+      configuration: configuration,
       makeObserver: {
         options.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
       },
@@ -51,11 +53,14 @@ extension Bondperf {
     static let configuration = CommandConfiguration(
       abstract: "Serve iperf3-compatible tests (same as bondperf -s).")
     @OptionGroup var options: TestOptions
+    @OptionGroup(title: "Server limits") var limits: ServerOptions
     @OptionGroup var bond: BondOptions
 
     func validate() throws { try options.validateCommon() }
 
-    func run() async throws { try await RunTest.server(options: options, bond: bond) }
+    func run() async throws {
+      try await RunTest.server(options: options, limits: limits, bond: bond)
+    }
   }
 
   struct Client: AsyncParsableCommand {

@@ -91,11 +91,19 @@ struct TestOptions: ParsableArguments {
   @Option(name: .customLong("connect-timeout"), help: "Milliseconds to wait for each TCP connection.")
   var connectTimeout: Int = 10_000
 
+  @Option(
+    name: .customLong("rcv-timeout"),
+    help: "Milliseconds to wait for each control message (server default 10000, client 30000).")
+  var rcvTimeout: Int?
+
   func validateCommon() throws {
     if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together.") }
     if json && jsonStream { throw ValidationError("-J and --json-stream cannot be used together.") }
     guard interval == 0 || (0.1...60).contains(interval) else {
       throw ValidationError("-i must be 0 or between 0.1 and 60 seconds, got \(interval).")
+    }
+    if let rcvTimeout, !(100...3_600_000).contains(rcvTimeout) {
+      throw ValidationError("--rcv-timeout must be between 100 and 3600000 ms, got \(rcvTimeout).")
     }
   }
 
@@ -153,6 +161,7 @@ struct TestOptions: ParsableArguments {
     configuration.bindAddress = bind
     configuration.bindDevice = bindDevice
     configuration.connectTimeout = .milliseconds(connectTimeout)
+    if let rcvTimeout { configuration.controlTimeout = .milliseconds(rcvTimeout) }
     var parameters = TestParameters()
     parameters.parallel = parallel
     parameters.omit = omit
@@ -181,6 +190,7 @@ struct TestOptions: ParsableArguments {
     configuration.bindDevice = bindDevice
     configuration.oneOff = oneOff
     configuration.interval = interval
+    if let rcvTimeout { configuration.receiveTimeout = .milliseconds(rcvTimeout) }
     return configuration
   }
 }

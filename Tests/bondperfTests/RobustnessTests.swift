@@ -86,8 +86,9 @@ extension EndToEnd {
       let silent = try RawTCP(port: port)
       if silence == .partialCookie { try silent.send(Array(e2eCookie().prefix(10))) }
       let (_, elapsed) = try await e2eGoodClient(port: port)
-      // The server gives a cookie 10 s; the real test (1 s) must follow soon after.
-      #expect(elapsed < 14, "the next test took \(elapsed) s")
+      // The server reads every pending cookie at once: the real test (1 s)
+      // doesn't wait for the silent connection's 10 s timeout.
+      #expect(elapsed < 5, "the next test took \(elapsed) s")
       let result = silent.readUntilClosed(timeout: .seconds(1))
       #expect(result.closed, "the server should have dropped the silent connection")
       print(String(format: "E2E silent client (%@): next -t 1 test finished after %.2f s", silence.rawValue, elapsed))

@@ -24,6 +24,18 @@ final class ControlConnection {
     try shared.socket.sendAll(bytes)
   }
 
+  /// Sends ACCESS_DENIED and shuts the connection down (it closes when released).
+  func refuse() {
+    try? shared.socket.sendAll([ControlMessage.accessDenied.byte])
+    try? shared.socket.shutdown(.both)
+  }
+
+  /// Sends SERVER_ERROR with `code` and shuts the connection down.
+  func refuse(with code: IperfErrorCode) {
+    try? shared.socket.sendAll(Framing.serverError(code))
+    try? shared.socket.shutdown(.both)
+  }
+
   /// Reads what is available (waiting until `deadline`); false at EOF or timeout.
   @discardableResult
   func fill(until deadline: ContinuousClock.Instant) throws(SocketError) -> Bool {
@@ -67,19 +79,48 @@ final class ControlConnection {
   func readFrame(maxLength: Int, until deadline: ContinuousClock.Instant, waitingFor what: String)
     throws -> JSONValue
   {
+    try readFrame(maxLength: maxLength, by: MessageDeadline(deadline), waitingFor: what)
+  }
+
+  /// One length-prefixed JSON message, started by `deadline.firstByte` and
+  /// complete by `deadline.complete`. A length above `maxLength` fails as soon
+  /// as the 4-byte header is in, before any of the body is read.
+  func readFrame(maxLength: Int, by deadline: MessageDeadline, waitingFor what: String)
+    throws -> JSONValue
+  {
     while true {
       if let value = try buffer.nextFrame(maxLength: maxLength) { return value }
-      try fillOrFail(until: deadline, waitingFor: what)
+      try fillOrFail(by: deadline, waitingFor: what)
     }
   }
 
   /// The 37-byte cookie.
-  func readCookie(until deadline: ContinuousClock.Instant) throws -> Cookie {
+  func readCookie(by deadline: MessageDeadline) throws -> Cookie {
     while true {
       if let cookie = buffer.nextCookie() { return cookie }
-      try fillOrFail(until: deadline, waitingFor: "the cookie")
+      try fillOrFail(by: deadline, waitingFor: "the cookie")
     }
   }
+
+  /// The cookie if all of it is buffered, after one non-blocking read.
+  ///
+  /// - Throws: ``PerfError/controlClosed`` if the peer left first; an error
+  ///   naming the bytes if 37 arrived that are not a cookie.
+  func pollCookie() throws -> Cookie? {
+    if !peerClosed { try fill(until: .now) }
+    if buffer.count >= Cookie.wireLength {
+      // iperf3 reads any 37 bytes; every real client sends 36 of a-z2-7 and a NUL.
+      guard let cookie = buffer.nextCookie(), cookie.isWellFormed else {
+        throw PerfError("sent \(buffer.count) bytes that do not start with an iperf3 cookie")
+      }
+      return cookie
+    }
+    if peerClosed { throw PerfError.controlClosed }
+    return nil
+  }
+
+  /// Whether any byte of the next item has arrived.
+  var hasBufferedBytes: Bool { !buffer.isEmpty }
 
   /// The two integers after SERVER_ERROR, turned into iperf3's message.
   func readServerError(until deadline: ContinuousClock.Instant) -> PerfError {
@@ -94,8 +135,16 @@ final class ControlConnection {
   }
 
   private func fillOrFail(until deadline: ContinuousClock.Instant, waitingFor what: String) throws {
-    if try fill(until: deadline) { return }
+    try fillOrFail(by: MessageDeadline(deadline), waitingFor: what)
+  }
+
+  private func fillOrFail(by deadline: MessageDeadline, waitingFor what: String) throws {
+    let started = !buffer.isEmpty
+    let by = deadline.current(started: started)
+    // Checked before reading too: a peer trickling bytes always has one ready.
+    if ContinuousClock.now < by, try fill(until: by) { return }
     if peerClosed { throw PerfError.controlClosed }
-    throw PerfError("timed out waiting for \(what) from \(peer)")
+    let waited = started ? "for the rest of \(what)" : "for \(what)"
+    throw PerfError("timed out waiting \(waited) from \(peer)")
   }
 }

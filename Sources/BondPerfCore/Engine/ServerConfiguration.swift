@@ -1,4 +1,4 @@
-/// How a server listens and how long it waits for a client.
+/// How a server listens, whom it serves, and how long it waits for a client.
 public struct ServerConfiguration: Sendable {
   public var port: UInt16 = 5201
   /// Listen only on this address (`-B`); default: every address, IPv4 and IPv6.
@@ -9,12 +9,34 @@ public struct ServerConfiguration: Sendable {
   public var oneOff = false
   /// Report interval in seconds (`-i`).
   public var interval: Double = 1
-  /// How long a new control connection may take to send its cookie and parameters.
-  public var controlTimeout: Duration = .seconds(10)
+  /// How long the server waits for the first byte of each control message
+  /// (the cookie, the parameters, the results) — `--rcv-timeout`.
+  public var receiveTimeout: Duration = .seconds(10)
+  /// How long a control message may take from the start of the wait: three
+  /// times ``receiveTimeout`` (30 s by default), so a client trickling a byte
+  /// at a time can't hold a connection longer.
+  public var messageTimeout: Duration { receiveTimeout * 3 }
   /// How long the client may take to open its data connections.
   public var streamTimeout: Duration = .seconds(30)
-  /// A test that moves no data for this long is abandoned.
+  /// A test that moves no data for this long is abandoned (`--idle-timeout`).
   public var idleTimeout: Duration = .seconds(30)
+  /// The most parallel streams (`-P`) a client may ask for (`--max-streams`).
+  public var maxStreams = 128
+  /// The longest test the server runs (`--max-duration`); `nil` for no limit.
+  ///
+  /// A client asking for a longer `-t` is refused; a test bounded by bytes or
+  /// blocks is ended by the server when it reaches this length.
+  public var maxDuration: Duration?
+  /// Clients must come from one of these networks (`--allow`); empty allows all.
+  public var allowedNetworks: [IPNetwork] = []
+  /// Control connections that may wait for their cookie at the same time;
+  /// more are closed at once.
+  public var maxPendingConnections = 32
 
   public init() {}
+
+  /// Whether a client at `address` may connect.
+  public func allows(_ address: IPAddress) -> Bool {
+    allowedNetworks.isEmpty || allowedNetworks.contains { $0.contains(address) }
+  }
 }

@@ -7,6 +7,7 @@ final class ServerRun {
   let listener: SharedSocket
   var configuration: ServerConfiguration { server.configuration }
   var testNumber = 1
+  private var pending: [PendingControl] = []
 
   init(server: Server, listener: SharedSocket) {
     self.server = server
@@ -35,34 +36,105 @@ final class ServerRun {
   }
 
   func serve() throws {
+    defer { pending.removeAll() }
     while !server.isStopping {
       let observer = server.makeObserver()
       observer.notice(
         "-----------------------------------------------------------\n"
           + "Server listening on \(configuration.port) (test #\(testNumber))\n"
           + "-----------------------------------------------------------")
-      var accepted: AcceptedConnection?
-      while accepted == nil && !server.isStopping {
-        if !(try Poller.readable([listener.descriptor], timeout: .milliseconds(200))).isEmpty {
-          accepted = try listener.socket.accept()
-        }
-      }
-      guard let connection = accepted.take() else { return }
-      let peer = connection.peer
-      let socket = connection.socket
-      let test = ServerTest(
-        run: self, control: ControlConnection(socket, peer: peer), observer: observer)
-      test.execute()
+      guard let (control, cookie) = try waitForClient(observer) else { return }
+      // Whoever else was still sending a cookie would wait for the whole test.
+      for other in pending { other.control.refuse() }
+      pending.removeAll()
+      ServerTest(run: self, control: control, cookie: cookie, observer: observer).execute()
       testNumber += 1
       if configuration.oneOff { return }
     }
   }
 
+  /// Accepts control connections and reads their cookies, all at once, until
+  /// one has sent a whole cookie; nil when the server stops.
+  private func waitForClient(_ observer: any TestObserver) throws -> (ControlConnection, Cookie)? {
+    while !server.isStopping {
+      let now = ContinuousClock.now
+      pending.removeAll { waiting in
+        guard now >= waiting.expiry else { return false }
+        observer.warning(
+          "dropped control connection from \(waiting.control.peer): \(waiting.expiryReason) "
+            + "within \(configuration.receiveTimeout) (--rcv-timeout)")
+        return true
+      }
+      var wake = now + .milliseconds(200)
+      for waiting in pending { wake = min(wake, waiting.expiry) }
+      let ready = try Poller.readable(
+        [listener.descriptor] + pending.map(\.control.descriptor), timeout: now.duration(to: wake))
+      for index in pending.indices.reversed() where ready.contains(pending[index].control.descriptor) {
+        let waiting = pending[index]
+        do {
+          guard let cookie = try waiting.control.pollCookie() else { continue }
+          pending.remove(at: index)
+          return (waiting.control, cookie)
+        } catch let error as PerfError where error == .controlClosed {
+          pending.remove(at: index)  // connected and left: a port check, say
+        } catch {
+          pending.remove(at: index)
+          observer.warning("dropped control connection from \(waiting.control.peer): \(error)")
+        }
+      }
+      if ready.contains(listener.descriptor) { acceptControl(observer) }
+    }
+    return nil
+  }
+
+  /// Accepts one connection into `pending`, unless it is refused.
+  private func acceptControl(_ observer: any TestObserver) {
+    guard let control = acceptAllowed(observer) else { return }
+    guard pending.count < configuration.maxPendingConnections else {
+      observer.warning(
+        "refused control connection from \(control.peer): "
+          + "\(pending.count) others are still sending their cookies")
+      control.refuse()
+      return
+    }
+    pending.append(
+      PendingControl(
+        control: control,
+        deadline: MessageDeadline(
+          firstByteWithin: configuration.receiveTimeout,
+          completeWithin: configuration.messageTimeout)))
+  }
+
+  /// Accepts one connection; closes it (with SERVER_ERROR) if its address is
+  /// outside `--allow`. Accept failures (a connection reset while queued, no
+  /// descriptors left) are logged and survived.
+  func acceptAllowed(_ observer: any TestObserver) -> ControlConnection? {
+    let accepted: AcceptedConnection
+    do {
+      accepted = try listener.socket.accept()
+    } catch {
+      observer.warning("\(error)")
+      if error.errno == .tooManyOpenFiles || error.errno == .tooManyOpenFilesInSystem {
+        Thread.sleep(forTimeInterval: 0.1)  // the queued connection stays readable
+      }
+      return nil
+    }
+    let peer = accepted.peer
+    let control = ControlConnection(accepted.socket, peer: peer)
+    guard configuration.allows(peer.ip) else {
+      observer.warning("refused connection from \(peer.ip): not in --allow \(allowedText)")
+      control.refuse(with: .authenticationFailed)
+      return nil
+    }
+    return control
+  }
+
+  private var allowedText: String {
+    configuration.allowedNetworks.map(\.description).joined(separator: ",")
+  }
+
   /// Refuses a connection that arrives while a test runs (ACCESS_DENIED).
-  func refuseNewcomer() {
-    guard let accepted = try? listener.socket.accept() else { return }
-    let socket = accepted.socket
-    try? socket.sendAll([ControlMessage.accessDenied.byte])
-    socket.close()
+  func refuseNewcomer(_ observer: any TestObserver) {
+    acceptAllowed(observer)?.refuse()
   }
 }

@@ -5,15 +5,19 @@ import Synchronization
 final class ServerTest {
   let run: ServerRun
   let control: ControlConnection
+  let cookie: Cookie
   let observer: any TestObserver
   var record = TestRecord()
   var state = ProtocolState.initial
   var streams: [DataStream] = []
+  /// Whether SERVER_ERROR went out; at most one is sent.
+  private var errorSent = false
   var configuration: ServerConfiguration { run.configuration }
 
-  init(run: ServerRun, control: ControlConnection, observer: any TestObserver) {
+  init(run: ServerRun, control: ControlConnection, cookie: Cookie, observer: any TestObserver) {
     self.run = run
     self.control = control
+    self.cookie = cookie
     self.observer = observer
   }
 
@@ -21,6 +25,8 @@ final class ServerTest {
     do {
       try serveTest()
     } catch {
+      // A byte iperf3 never sends, or a message out of turn: tell the client.
+      if error is ProtocolError { sendError(.unknownControlMessage) }
       record.error = "\(error)"
       DataStream.stopAll(streams, shutdown: .both)
       observer.failed("\(error)", record: record)
@@ -33,12 +39,21 @@ final class ServerTest {
   }
 
   private func sendError(_ code: IperfErrorCode) {
-    var bytes = [ControlMessage.serverError.byte]
-    for value in [code.rawValue, Int32(0)] {
-      bytes += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-        UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
-    }
-    try? control.send(bytes: bytes)
+    guard !errorSent else { return }
+    errorSent = true
+    try? control.send(bytes: Framing.serverError(code))
+  }
+
+  /// Sends SERVER_ERROR with `code` and returns the error for the server's log.
+  private func refusal(_ code: IperfErrorCode, _ message: String) -> PerfError {
+    sendError(code)
+    return PerfError(message)
+  }
+
+  /// Deadlines for the next control message from the client.
+  private func nextMessageDeadline() -> MessageDeadline {
+    MessageDeadline(
+      firstByteWithin: configuration.receiveTimeout, completeWithin: configuration.messageTimeout)
   }
 
   private func send(_ message: ControlMessage) throws {
@@ -49,19 +64,13 @@ final class ServerTest {
   private func serveTest() throws {
     let peer = control.peer
     try? control.shared.socket.setNoDelay(true)
-    let cookie: Cookie
-    do {
-      cookie = try control.readCookie(until: .now + configuration.controlTimeout)
-    } catch {
-      throw PerfError("control connection from \(peer) dropped: no cookie within \(configuration.controlTimeout): \(error)")
-    }
     try transition(.cookieExchanged)
     observer.notice("Accepted connection from \(peer.ip), port \(peer.port)")
     try send(.paramExchange)
     let parameters: TestParameters
     do {
       let json = try control.readFrame(
-        maxLength: Framing.maximumParameterLength, until: .now + configuration.controlTimeout,
+        maxLength: Framing.maximumParameterLength, by: nextMessageDeadline(),
         waitingFor: "the test parameters")
       parameters = try TestParameters(json: json)
       try parameters.validate()
@@ -69,9 +78,9 @@ final class ServerTest {
         throw PerfError("only TCP tests are supported, the client asked for \(parameters.transport.rawValue)")
       }
     } catch {
-      sendError(.receiveParameters)
-      throw PerfError("unable to receive parameters from client: \(error)")
+      throw refusal(.receiveParameters, "unable to receive parameters from client: \(error)")
     }
+    try checkLimits(parameters)
     try transition(.paramsExchanged)
     try send(.createStreams)
 
@@ -86,7 +95,8 @@ final class ServerTest {
         [control.descriptor, run.listener.descriptor], timeout: .milliseconds(200))
       if ready.contains(control.descriptor) {
         if let message = try control.pollMessage(until: .now) {
-          throw PerfError("the client sent \(message.name) while opening streams")
+          throw refusal(
+            .unknownControlMessage, "the client sent \(message.name) while opening streams")
         }
       }
       if ready.contains(run.listener.descriptor) {
@@ -116,8 +126,7 @@ final class ServerTest {
 
     var clock = IntervalClock(
       start: start, intervalSeconds: configuration.interval, omitSeconds: parameters.omit)
-    let watchdog: ContinuousClock.Instant? =
-      parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit + 40) : nil
+    let watchdog = testDeadline(parameters, start: start)
     var lastProgress = start
     var lastTotal: Int64 = 0
     testLoop: while true {
@@ -126,22 +135,21 @@ final class ServerTest {
         try? control.send(.serverTerminate)
         throw PerfError.serverTerminated
       }
-      if let watchdog, now >= watchdog {
-        sendError(.serverTestDurationExpired)
-        throw PerfError("server test duration expired (the client never sent TEST_END)")
+      if let watchdog, now >= watchdog.instant {
+        throw refusal(.serverTestDurationExpired, watchdog.reason)
       }
       let total = streams.reduce(Int64(0)) { $0 + $1.bytes.load(ordering: .relaxed) }
       if total != lastTotal {
         lastTotal = total
         lastProgress = now
       } else if lastProgress.duration(to: now) > configuration.idleTimeout {
-        sendError(.noMessage)
-        throw PerfError("no data moved for \(configuration.idleTimeout); the client is gone")
+        throw refusal(
+          .noMessage, "no data moved for \(configuration.idleTimeout) (--idle-timeout); the client is gone")
       }
       let wake = clock.wake(before: now + .milliseconds(200))
       let ready = try Poller.readable(
         [control.descriptor, run.listener.descriptor], timeout: now.duration(to: wake))
-      if ready.contains(run.listener.descriptor) { run.refuseNewcomer() }
+      if ready.contains(run.listener.descriptor) { run.refuseNewcomer(observer) }
       if ready.contains(control.descriptor) {
         do {
           while let message = try control.pollMessage(until: .now) {
@@ -154,8 +162,8 @@ final class ServerTest {
             case .testStart:
               continue
             default:
-              sendError(.unknownControlMessage)
-              throw PerfError("received an unexpected \(message.name) from the client")
+              throw refusal(
+                .unknownControlMessage, "received an unexpected \(message.name) from the client")
             }
           }
         } catch let error as PerfError where error == .controlClosed {
@@ -183,16 +191,15 @@ final class ServerTest {
     observer.finished(record)
 
     try send(.exchangeResults)
-    let clientJSON = try control.readFrame(
-      maxLength: Framing.maximumResultsLength, until: .now + configuration.controlTimeout,
-      waitingFor: "the client's results")
     do {
       // The client's numbers are not printed (iperf3's server prints first), but
       // results that don't parse end the test as they do in iperf3.
+      let clientJSON = try control.readFrame(
+        maxLength: Framing.maximumClientResultsLength, by: nextMessageDeadline(),
+        waitingFor: "the client's results")
       _ = try TestResults(json: clientJSON)
     } catch {
-      sendError(.receiveResults)
-      throw PerfError("unable to receive results: \(error)")
+      throw refusal(.receiveResults, "unable to receive results: \(error)")
     }
     var local = ResultsExchange.localResults(
       totals: totals, endTime: sampler.endTime, cpu: cpu, congestion: congestion,
@@ -216,12 +223,51 @@ final class ServerTest {
     }
   }
 
+  /// Refuses a test the server's limits don't allow (`--max-streams`, `--max-duration`).
+  private func checkLimits(_ parameters: TestParameters) throws {
+    if parameters.parallel > configuration.maxStreams {
+      throw refusal(
+        .numberOfStreams,
+        "refused a test with \(parameters.parallel) parallel streams: "
+          + "this server allows \(configuration.maxStreams) (--max-streams)")
+    }
+    if let maximum = configuration.maxDuration, parameters.time > 0,
+      Duration.seconds(parameters.time + parameters.omit) > maximum
+    {
+      throw refusal(
+        .maxServerTestDurationExceeded,
+        "refused a \(parameters.time + parameters.omit) s test: "
+          + "this server runs tests of at most \(maximum) (--max-duration)")
+    }
+  }
+
+  /// When the server gives up on a running test: `--max-duration` after the
+  /// omit period, or 40 s after the length the client asked for, in case its
+  /// TEST_END never comes. Nil for a test without either bound.
+  private func testDeadline(_ parameters: TestParameters, start: ContinuousClock.Instant)
+    -> (instant: ContinuousClock.Instant, reason: String)?
+  {
+    let omit = Duration.seconds(parameters.omit)
+    let requested = parameters.time > 0 ? start + omit + .seconds(parameters.time + 40) : nil
+    let limited = configuration.maxDuration.map { start + omit + $0 }
+    if let limited, requested.map({ limited <= $0 }) ?? true {
+      let maximum = configuration.maxDuration ?? .zero
+      return (limited, "server test duration expired: the test reached \(maximum) (--max-duration)")
+    }
+    return requested.map { ($0, "server test duration expired (the client never sent TEST_END)") }
+  }
+
   private func acceptStream(
     assignment: StreamAssignment, cookie: Cookie, parameters: TestParameters
   ) throws {
     let accepted = try run.listener.socket.accept()
     let peer = accepted.peer
     let socket = accepted.socket
+    guard configuration.allows(peer.ip) else {
+      observer.warning("refused data connection from \(peer.ip): not in --allow")
+      socket.close()
+      return
+    }
     var buffer = [UInt8](repeating: 0, count: Cookie.wireLength)
     var have = 0
     let deadline = ContinuousClock.now + .seconds(5)

@@ -9,6 +9,16 @@ public protocol TestObserver: AnyObject, Sendable {
   func failed(_ message: String, record: TestRecord)
   /// The server's own output for a client that asked `--get-server-output`.
   func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?)
+  /// One line about something refused or dropped outside a test (a client
+  /// outside `--allow`, a connection that never sent its cookie).
+  func warning(_ text: String)
+}
+
+extension TestObserver {
+  /// Standard error, so a `-J` server's log lines don't corrupt its JSON.
+  public func warning(_ text: String) {
+    OutputSink(file: .standardError).line("bondperf: \(text)")
+  }
 }
 
 /// Hooks that let bondperf's bond layer watch a test: sample slave counters

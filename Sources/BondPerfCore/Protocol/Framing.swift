@@ -5,9 +5,12 @@ public enum Framing {
   public static let headerLength = 4
   /// The largest parameter JSON a 3.18+ server accepts.
   public static let maximumParameterLength = 8192
-  /// A generous cap for results JSON (iperf3 has none); a server's
-  /// `server_output_json` can be large.
+  /// The cap for the server's results JSON as a client reads it (iperf3 has
+  /// none); a server's `server_output_json` can be large.
   public static let maximumResultsLength = 16 * 1024 * 1024
+  /// The cap for a client's results JSON as the server reads it: 128 streams
+  /// each way take about 50 KB, so a larger length is refused unread.
+  public static let maximumClientResultsLength = 256 * 1024
 
   /// Prefixes `json` with its length in network byte order.
   public static func frame(_ json: [UInt8]) -> [UInt8] {
@@ -29,5 +32,18 @@ public enum Framing {
   public static func length(fromHeader header: some Collection<UInt8>) -> UInt32? {
     guard header.count >= headerLength else { return nil }
     return header.prefix(headerLength).reduce(0) { $0 << 8 | UInt32($1) }
+  }
+
+  /// SERVER_ERROR followed by iperf3's two big-endian `Int32`s: its error
+  /// code (`i_errno`) and the system `errno` (0 when none applies).
+  public static func serverError(_ code: IperfErrorCode, errno: Int32 = 0) -> [UInt8] {
+    var bytes = [ControlMessage.serverError.byte]
+    for value in [UInt32(bitPattern: code.rawValue), UInt32(bitPattern: errno)] {
+      bytes += [
+        UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+        UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value),
+      ]
+    }
+    return bytes
   }
 }

@@ -15,6 +15,8 @@ public final class TextReporter: TestObserver {
 
   public func notice(_ text: String) { sink.line(text) }
 
+  public func warning(_ text: String) { sink.line("bondperf: \(text)") }
+
   public func connected(_ stream: ConnectedStream, record: TestRecord) {
     sink.line(TextReport.connected(stream, slaveNames: slaveNames))
   }

@@ -84,6 +84,8 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
   public static let optionNotSupported = Errno(rawValue: Glibc.ENOPROTOOPT)
   /// The per-process descriptor limit was reached (`EMFILE`).
   public static let tooManyOpenFiles = Errno(rawValue: Glibc.EMFILE)
+  /// `ENFILE`: the system's file table is full.
+  public static let tooManyOpenFilesInSystem = Errno(rawValue: Glibc.ENFILE)
   /// No buffer space is available (`ENOBUFS`).
   public static let noBufferSpace = Errno(rawValue: Glibc.ENOBUFS)
   /// The file doesn't exist (`ENOENT`).

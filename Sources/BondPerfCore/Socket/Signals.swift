@@ -19,4 +19,12 @@ public enum Signals {
       return source
     }
   }
+
+  /// Ignores `SIGPIPE` for the whole process, so a peer that vanishes or a
+  /// closed output pipe is an `EPIPE` error, never the end of the process.
+  ///
+  /// The corresponding C function is `signal`.
+  public static func ignoreBrokenPipe() {
+    _ = signal(SIGPIPE, SIG_IGN)
+  }
 }
