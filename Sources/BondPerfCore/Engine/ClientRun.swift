@@ -123,6 +123,9 @@ final class ClientRun {
     let endAt: ContinuousClock.Instant? =
       parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit) : nil
     var interrupted = false
+    var stalls = StallDetector(
+      streams: streams.count, window: Self.seconds(configuration.stallWindow))
+    let idleLimit = Self.seconds(configuration.idleTimeout)
 
     while true {
       if client.interruption.load(ordering: .relaxed) {
@@ -153,6 +156,12 @@ final class ClientRun {
       if let report {
         record.intervals.append(report)
         observer.interval(report, record: record)
+      }
+      let idle = watchStalls(&stalls, at: Self.seconds(start.duration(to: after)))
+      if idle >= idleLimit {
+        throw PerfError(
+          "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s; "
+            + "the path to \(configuration.host) port \(configuration.port) is down")
       }
     }
 
@@ -206,6 +215,35 @@ final class ClientRun {
     try? control.shared.socket.shutdown(.both)
     record.summary = summary
     observer.finished(record)
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    let (whole, fraction) = duration.components
+    return Double(whole) + Double(fraction) / 1e18
+  }
+
+  /// Feeds the streams' byte counts to `stalls`, records and reports streams
+  /// that stalled or moved again, and returns how long no stream has moved.
+  private func watchStalls(_ stalls: inout StallDetector, at now: Double) -> Double {
+    let findings = stalls.observe(
+      bytes: streams.map { $0.bytes.load(ordering: .relaxed) }, at: now)
+    for index in findings.resumed {
+      let id = streams[index].id
+      if let entry = record.stalledStreams.lastIndex(where: { $0.id == id }) {
+        record.stalledStreams[entry].resumedAt = now
+      }
+    }
+    guard !findings.newlyStalled.isEmpty else { return findings.allIdleFor }
+    let stalled = findings.newlyStalled.map { stall in
+      StalledStream(
+        id: streams[stall.index].id, socket: streams[stall.index].descriptor,
+        predictedSlave: stall.index < record.connected.count
+          ? record.connected[stall.index].predictedSlave : nil,
+        lastData: stall.lastMoved, idleFor: now - stall.lastMoved)
+    }
+    record.stalledStreams += stalled
+    observer.stalled(stalled, record: record)
+    return findings.allIdleFor
   }
 
   /// Opens data connection `index`: options, source port, connect, cookie.

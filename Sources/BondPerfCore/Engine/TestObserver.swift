@@ -7,8 +7,15 @@ public protocol TestObserver: AnyObject, Sendable {
   func interval(_ interval: IntervalReport, record: TestRecord)
   func finished(_ record: TestRecord)
   func failed(_ message: String, record: TestRecord)
+  /// Streams that just stalled (no data for the stall window while others moved).
+  func stalled(_ streams: [StalledStream], record: TestRecord)
   /// The server's own output for a client that asked `--get-server-output`.
   func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?)
+}
+
+extension TestObserver {
+  /// Stalls are recorded in the test record; observers that print nothing for them need not care.
+  public func stalled(_ streams: [StalledStream], record: TestRecord) {}
 }
 
 /// Hooks that let bondperf's bond layer watch a test: sample slave counters
