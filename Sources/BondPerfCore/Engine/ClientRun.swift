@@ -20,12 +20,22 @@ final class ClientRun {
       try runTest()
       return record
     } catch {
-      let message = "\(error)"
+      let failure = namingTheServer(error)
+      let message = "\(failure)"
       record.error = message
       DataStream.stopAll(streams, shutdown: .both)
       observer.failed(message, record: record)
-      throw error
+      throw failure
     }
+  }
+
+  /// A server that vanished mid-test (killed, rebooted) shows up as a closed
+  /// control socket: keep iperf3's wording and say which server it was.
+  private func namingTheServer(_ error: any Error) -> any Error {
+    guard let failure = error as? PerfError, failure == .controlClosed else { return error }
+    return PerfError(
+      "\(failure): the server \(configuration.host) port \(configuration.port) closed the "
+        + "connection mid-test (did it stop?)")
   }
 
   private func transition(_ event: ProtocolEvent) throws {
@@ -138,10 +148,11 @@ final class ClientRun {
         if limits.hasLimit && limits.reached { break }
       }
       if let failed = streams.first(where: { $0.error != nil }), let error = failed.error {
+        let server = "(server \(configuration.host) port \(configuration.port))"
         throw PerfError(
           failed.localSends
-            ? "unable to write to stream socket: \(error)"
-            : "unable to read from stream socket: \(error)")
+            ? "unable to write to stream socket: \(error) \(server)"
+            : "unable to read from stream socket: \(error) \(server)")
       }
       let cap = now + .milliseconds(limits.hasLimit ? 10 : 100)
       let wake = clock.wake(before: endAt.map { min($0, cap) } ?? cap)

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Faults in the middle of a test (issue 8 part 4): a killed client, a killed
+/// server (loopback, no root needed) and a cut slave (the emulated bond, root).
+///
+/// Each test names the protection it exercises; with that protection removed
+/// the test fails (by a hang caught by a time limit, or by a missing line).
+@Suite(.serialized)
+struct FaultTests {
+  /// Polls `text` until it contains `needle`; the seconds it took, or nil after `timeout`.
+  static func waitFor(
+    _ needle: String, in text: () -> String, timeout: Duration
+  ) async throws -> Double? {
+    let started = ContinuousClock.now
+    while started.duration(to: .now) < timeout {
+      if text().contains(needle) { return e2eSeconds(started.duration(to: .now)) }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    return nil
+  }
+
+  /// SIGKILL the client 1.5 s into a 5 s test: the server says the client is
+  /// gone within a few seconds, and serves the next test.
+  ///
+  /// Protects: the server's end-of-file check on the control connection during
+  /// the test (ServerTest's poll of the control socket, "the client has
+  /// unexpectedly closed the connection") and the stream shutdown that follows;
+  /// with -R, a send() that fails with EPIPE/ECONNRESET on a vanished peer
+  /// (MSG_NOSIGNAL: no SIGPIPE kills the server).
+  @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+  func killedClientIsReportedAndTheServerRecovers(reverse: Bool) async throws {
+    let port = try E2EPorts.free()
+    let server = try await e2eBondperfServer(port: port)
+    defer { server.kill() }
+    let client = try ChildProcess(
+      try E2EBinaries.bondperf(),
+      ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
+    defer { client.kill() }
+    try await Task.sleep(for: .milliseconds(1500))
+    #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+    client.kill()
+    let noticed = try await Self.waitFor(
+      "bondperf: error - the client has unexpectedly closed the connection",
+      in: { server.output }, timeout: .seconds(5))
+    #expect(noticed != nil, "the server did not report the vanished client\n\(server.transcript)")
+    #expect(server.isRunning, "\(server.transcript)")
+    let (_, elapsed) = try await e2eGoodClient(port: port)
+    #expect(elapsed < 5, "the next test took \(elapsed) s")
+    print(String(format: "Fault client killed (-R %@): server reported it after %.2f s; next -t 1 test took %.2f s",
+      "\(reverse)", noticed ?? -1, elapsed))
+  }
+
+  /// SIGKILL the server 1.5 s into a 5 s test: the client exits non-zero within
+  /// a few seconds with one error line naming the server, and a new server on
+  /// the same port works.
+  ///
+  /// Protects: the client's end-of-file check on the control connection during
+  /// the test (ClientRun's poll, ControlConnection.peerClosed) and the error
+  /// path that shuts every stream down before returning; the listener's
+  /// SO_REUSEADDR (the new server binds while old connections linger).
+  @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+  func killedServerIsAOneLineErrorAndANewServerWorks(reverse: Bool) async throws {
+    let port = try E2EPorts.free()
+    let server = try await e2eBondperfServer(port: port)
+    defer { server.kill() }
+    let client = try ChildProcess(
+      try E2EBinaries.bondperf(),
+      ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
+    defer { client.kill() }
+    try await Task.sleep(for: .milliseconds(1500))
+    #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+    let killed = ContinuousClock.now
+    server.kill()
+    let status = try await client.exitStatus(within: .seconds(5))
+    let took = e2eSeconds(killed.duration(to: .now))
+    #expect(status != 0, "\(client.transcript)")
+    let errors = (client.output + client.errorOutput).split(separator: "\n")
+      .filter { $0.contains("error") }
+    #expect(errors.count == 1, "one error line expected\n\(client.transcript)")
+    let line = errors.first.map(String.init) ?? ""
+    #expect(line.hasPrefix("bondperf: error - "), "\(client.transcript)")
+    #expect(line.contains("127.0.0.1 port \(port)"), "the error should name the server: \(line)")
+    #expect(!client.errorOutput.contains("Fatal error"), "crashed\n\(client.transcript)")
+
+    let replacement = try await e2eBondperfServer(port: port)
+    defer { replacement.kill() }
+    let (_, elapsed) = try await e2eGoodClient(port: port)
+    print(String(format: "Fault server killed (-R %@): client exited %d after %.2f s (%@); new server's test took %.2f s",
+      "\(reverse)", status, took, line, elapsed))
+  }
+}
