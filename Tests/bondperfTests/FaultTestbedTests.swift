@@ -68,9 +68,11 @@ struct FaultTestbedTests {
   /// Protects: StallDetector in ClientRun (without it nothing names the
   /// stream: `end.bondperf_stalled_streams` is missing); the client's end at
   /// -t although a sender is stuck in the kernel with a full buffer
-  /// (DataStream.stopAll's shutdown(2), which wakes the blocked send, plus its
-  /// join timeout); the server's stream shutdown at TEST_END for a receiver
-  /// that will never see data or FIN.
+  /// (DataStream.stopAll's shutdown(2), which wakes the blocked send, backed by
+  /// its 2 s join timeout: without both the client hangs and misses the bound;
+  /// without the shutdown alone it ends 2 s late, which the bound allows); the
+  /// server's stream shutdown at TEST_END for a receiver that will never see
+  /// data or FIN.
   @Test(.timeLimit(.minutes(3)))
   func cutSlaveNamesItsStreamAndTheServerServesTheNextTest() async throws {
     let up = try run(

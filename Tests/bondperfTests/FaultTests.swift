@@ -31,7 +31,8 @@ struct FaultTests {
   /// the test (ServerTest's poll of the control socket, "the client has
   /// unexpectedly closed the connection") and the stream shutdown that follows;
   /// with -R, a send() that fails with EPIPE/ECONNRESET on a vanished peer
-  /// (MSG_NOSIGNAL: no SIGPIPE kills the server).
+  /// (MSG_NOSIGNAL: no SIGPIPE kills the server). Without the control check
+  /// the server waits for its 30 s idle timeout and misses the 5 s bound.
   @Test(.timeLimit(.minutes(1)), arguments: [false, true])
   func killedClientIsReportedAndTheServerRecovers(reverse: Bool) async throws {
     let port = try E2EPorts.free()
@@ -60,9 +61,10 @@ struct FaultTests {
   /// the same port works.
   ///
   /// Protects: the client's end-of-file check on the control connection during
-  /// the test (ClientRun's poll, ControlConnection.peerClosed) and the error
-  /// path that shuts every stream down before returning; the listener's
-  /// SO_REUSEADDR (the new server binds while old connections linger).
+  /// the test (ClientRun's poll, ControlConnection.peerClosed; without it a -R
+  /// client, whose receivers just see end-of-file, runs on to the end of -t and
+  /// misses the 2 s bound) and the error path that shuts every stream down
+  /// before returning; the error naming the server (ClientRun.namingTheServer).
   @Test(.timeLimit(.minutes(1)), arguments: [false, true])
   func killedServerIsAOneLineErrorAndANewServerWorks(reverse: Bool) async throws {
     let port = try E2EPorts.free()
@@ -76,7 +78,8 @@ struct FaultTests {
     #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
     let killed = ContinuousClock.now
     server.kill()
-    let status = try await client.exitStatus(within: .seconds(5))
+    // Within 2 s: the control socket's end-of-file, not the end of the 5 s test, ends it.
+    let status = try await client.exitStatus(within: .seconds(2))
     let took = e2eSeconds(killed.duration(to: .now))
     #expect(status != 0, "\(client.transcript)")
     let errors = (client.output + client.errorOutput).split(separator: "\n")
