@@ -91,6 +91,11 @@ struct TestOptions: ParsableArguments {
   @Option(name: .customLong("connect-timeout"), help: "Milliseconds to wait for each TCP connection.")
   var connectTimeout: Int = 10_000
 
+  @Option(
+    name: .customLong("rcv-timeout"),
+    help: "Milliseconds without data on any stream before the test ends with an error (default 15000).")
+  var receiveTimeout: Int = 15_000
+
   func validateCommon() throws {
     if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together.") }
     if json && jsonStream { throw ValidationError("-J and --json-stream cannot be used together.") }
@@ -129,6 +134,9 @@ struct TestOptions: ParsableArguments {
     guard (100...600_000).contains(connectTimeout) else {
       throw ValidationError("--connect-timeout must be between 100 and 600000 ms.")
     }
+    guard (100...3_600_000).contains(receiveTimeout) else {
+      throw ValidationError("--rcv-timeout must be between 100 and 3600000 ms.")
+    }
   }
 
   var family: AddressFamily? { ipv4 ? .ipv4 : (ipv6 ? .ipv6 : nil) }
@@ -153,6 +161,7 @@ struct TestOptions: ParsableArguments {
     configuration.bindAddress = bind
     configuration.bindDevice = bindDevice
     configuration.connectTimeout = .milliseconds(connectTimeout)
+    configuration.idleTimeout = .milliseconds(receiveTimeout)
     var parameters = TestParameters()
     parameters.parallel = parallel
     parameters.omit = omit

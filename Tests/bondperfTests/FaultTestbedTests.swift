@@ -106,6 +106,7 @@ struct FaultTestbedTests {
     #expect(status == 0, "a cut slave should still give a result\n\(client.transcript)")
     #expect(total < Double(seconds) + 5, "the client took \(total) s for a \(seconds) s test")
     let document = try TestbedSupport.json(client.output)
+    try EndToEnd.JSONSchemaTests.expectValid(document, "the cut-slave client's -J document")
     let end = try #require(document["end"] as? [String: Any])
     let stalled = try #require(
       end["bondperf_stalled_streams"] as? [[String: Any]],

@@ -96,4 +96,41 @@ struct FaultTests {
     print(String(format: "Fault server killed (-R %@): client exited %d after %.2f s (%@); new server's test took %.2f s",
       "\(reverse)", status, took, line, elapsed))
   }
+
+  /// SIGSTOP the server 1.5 s into an endless (-n 1000G) test: no stream moves,
+  /// and the client ends with an error once --rcv-timeout (2 s here) passes;
+  /// after SIGCONT the server reports the gone client and serves the next test.
+  ///
+  /// Protects: the client's idle timeout (StallDetector's allIdleFor in
+  /// ClientRun). Without it a byte-count test against a frozen server never
+  /// ends: nothing on the control connection or the streams says it is gone.
+  @Test(.timeLimit(.minutes(1)))
+  func frozenServerEndsAByteCountTestAfterTheIdleTimeout() async throws {
+    let port = try E2EPorts.free()
+    let server = try await e2eBondperfServer(port: port)
+    defer {
+      _ = kill(server.pid, SIGCONT)
+      server.kill()
+    }
+    let client = try ChildProcess(
+      try E2EBinaries.bondperf(),
+      ["-c", "127.0.0.1", "-p", "\(port)", "-n", "1000G", "-P", "2", "--rcv-timeout", "2000"])
+    defer { client.kill() }
+    try await Task.sleep(for: .milliseconds(1500))
+    #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+    let frozen = ContinuousClock.now
+    #expect(kill(server.pid, SIGSTOP) == 0)
+    let status = try await client.exitStatus(within: .seconds(8))
+    let took = e2eSeconds(frozen.duration(to: .now))
+    #expect(status != 0, "\(client.transcript)")
+    let errors = client.output.split(separator: "\n").filter { $0.hasPrefix("bondperf: error - ") }
+    #expect(errors.count == 1, "\(client.transcript)")
+    #expect(errors.first?.contains("no data moved on any stream") == true, "\(client.transcript)")
+    #expect(took >= 2, "ended before the idle timeout: \(took) s")
+
+    #expect(kill(server.pid, SIGCONT) == 0)
+    let (_, elapsed) = try await e2eGoodClient(port: port)
+    print(String(format: "Fault server frozen: client ended %.2f s later (%@); after SIGCONT the next -t 1 test took %.2f s",
+      took, errors.first.map(String.init) ?? "", elapsed))
+  }
 }

@@ -171,8 +171,9 @@ final class ClientRun {
       let idle = watchStalls(&stalls, at: Self.seconds(start.duration(to: after)))
       if idle >= idleLimit {
         throw PerfError(
-          "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s; "
-            + "the path to \(configuration.host) port \(configuration.port) is down")
+          "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s (--rcv-timeout): "
+            + "the server \(configuration.host) port \(configuration.port) or the path to it "
+            + "has stopped")
       }
     }
 
