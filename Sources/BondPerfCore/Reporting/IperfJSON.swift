@@ -172,7 +172,9 @@ public enum IperfJSON {
       var members: [(String, JSONValue)] = [
         ("id", .int(Int64(stream.id))), ("socket", .int(Int64(stream.socket))),
       ]
-      if let slave = stream.predictedSlave { members.append(("predicted_slave", .int(Int64(slave)))) }
+      if let slave = stream.predictedSlave {
+        members.append(("predicted_slave", .int(Int64(slave))))
+      }
       members += [("last_data", .double(stream.lastData)), ("idle_for", .double(stream.idleFor))]
       members.append(("resumed_at", stream.resumedAt.map { .double($0) } ?? .null))
       return .object(members)
