@@ -93,7 +93,10 @@ struct TestOptions: ParsableArguments {
 
   @Option(
     name: .customLong("rcv-timeout"),
-    help: "Milliseconds to wait for each control message (server default 10000, client 30000).")
+    help: ArgumentHelp(
+      "Client: end the test when no stream moves data for this long (default 15000). "
+        + "Server: wait this long for each control message to start (default 10000).",
+      valueName: "ms"))
   var rcvTimeout: Int?
 
   func validateCommon() throws {
@@ -161,7 +164,7 @@ struct TestOptions: ParsableArguments {
     configuration.bindAddress = bind
     configuration.bindDevice = bindDevice
     configuration.connectTimeout = .milliseconds(connectTimeout)
-    if let rcvTimeout { configuration.controlTimeout = .milliseconds(rcvTimeout) }
+    if let rcvTimeout { configuration.idleTimeout = .milliseconds(rcvTimeout) }
     var parameters = TestParameters()
     parameters.parallel = parallel
     parameters.omit = omit

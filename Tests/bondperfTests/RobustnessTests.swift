@@ -267,6 +267,7 @@ extension EndToEnd {
         (["-c", "127.0.0.1", "-t", "5", "-n", "1M"], "-n"),
         (["-s", "-c", "127.0.0.1"], "-c"),
         (["client", "127.0.0.1", "-P", "0"], "-P"),
+        (["-c", "127.0.0.1", "--rcv-timeout", "5"], "--rcv-timeout"),
       ])
     func flagValidation(_ arguments: [String], flag: String) async throws {
       let process = try ChildProcess(try E2EBinaries.bondperf(), arguments)

@@ -20,6 +20,12 @@ enum TestbedSupport {
     "TESTBED_STATE_DIR": "/run/bondperf-testbed-tests",
   ]
 
+  /// FaultTests' own testbed (it cuts slaves), so it never disturbs TestbedTests'.
+  static let faultsEnvironment: [String: String] = [
+    "TESTBED_CLIENT_NS": "bpx-client", "TESTBED_SERVER_NS": "bpx-server",
+    "TESTBED_STATE_DIR": "/run/bondperf-testbed-faults-tests",
+  ]
+
   struct Output {
     var status: Int32
     var stdout: String
@@ -28,7 +34,10 @@ enum TestbedSupport {
 
   /// Runs a command to completion (bounded by `timeout`).
   @discardableResult
-  static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Output {
+  static func run(
+    _ arguments: [String], timeout: TimeInterval = 120,
+    environment: [String: String] = TestbedSupport.environment
+  ) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -53,7 +62,9 @@ enum TestbedSupport {
   }
 
   /// Starts a long-running command; the caller terminates it.
-  static func start(_ arguments: [String]) throws -> Process {
+  static func start(
+    _ arguments: [String], environment: [String: String] = TestbedSupport.environment
+  ) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments

@@ -14,6 +14,10 @@ public struct ClientConfiguration: Sendable {
   public var connectTimeout: Duration = .seconds(10)
   /// How long to wait for any control message from the server.
   public var controlTimeout: Duration = .seconds(30)
+  /// A stream that moves no data for this long while others move is reported as stalled.
+  public var stallWindow: Duration = .seconds(2)
+  /// A test in which no stream moves data for this long ends with an error.
+  public var idleTimeout: Duration = .seconds(15)
   /// Source ports of the data connections, in the order they are opened.
   public var sourcePorts: SourcePorts = .kernel
   /// Predicts the local bond slave of a data connection from its addresses.

@@ -20,12 +20,22 @@ final class ClientRun {
       try runTest()
       return record
     } catch {
-      let message = "\(error)"
+      let failure = namingTheServer(error)
+      let message = "\(failure)"
       record.error = message
       DataStream.stopAll(streams, shutdown: .both)
       observer.failed(message, record: record)
-      throw error
+      throw failure
     }
+  }
+
+  /// A server that vanished mid-test (killed, rebooted) shows up as a closed
+  /// control socket: keep iperf3's wording and say which server it was.
+  private func namingTheServer(_ error: any Error) -> any Error {
+    guard let failure = error as? PerfError, failure == .controlClosed else { return error }
+    return PerfError(
+      "\(failure): the server \(configuration.host) port \(configuration.port) closed the "
+        + "connection mid-test (did it stop?)")
   }
 
   private func transition(_ event: ProtocolEvent) throws {
@@ -123,6 +133,9 @@ final class ClientRun {
     let endAt: ContinuousClock.Instant? =
       parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit) : nil
     var interrupted = false
+    var stalls = StallDetector(
+      streams: streams.count, window: Self.seconds(configuration.stallWindow))
+    let idleLimit = Self.seconds(configuration.idleTimeout)
 
     while true {
       if client.interruption.load(ordering: .relaxed) {
@@ -135,10 +148,11 @@ final class ClientRun {
         if limits.hasLimit && limits.reached { break }
       }
       if let failed = streams.first(where: { $0.error != nil }), let error = failed.error {
+        let server = "(server \(configuration.host) port \(configuration.port))"
         throw PerfError(
           failed.localSends
-            ? "unable to write to stream socket: \(error)"
-            : "unable to read from stream socket: \(error)")
+            ? "unable to write to stream socket: \(error) \(server)"
+            : "unable to read from stream socket: \(error) \(server)")
       }
       let cap = now + .milliseconds(limits.hasLimit ? 10 : 100)
       let wake = clock.wake(before: endAt.map { min($0, cap) } ?? cap)
@@ -153,6 +167,13 @@ final class ClientRun {
       if let report {
         record.intervals.append(report)
         observer.interval(report, record: record)
+      }
+      let idle = watchStalls(&stalls, at: Self.seconds(start.duration(to: after)))
+      if idle >= idleLimit {
+        throw PerfError(
+          "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s (--rcv-timeout): "
+            + "the server \(configuration.host) port \(configuration.port) or the path to it "
+            + "has stopped")
       }
     }
 
@@ -206,6 +227,35 @@ final class ClientRun {
     try? control.shared.socket.shutdown(.both)
     record.summary = summary
     observer.finished(record)
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    let (whole, fraction) = duration.components
+    return Double(whole) + Double(fraction) / 1e18
+  }
+
+  /// Feeds the streams' byte counts to `stalls`, records and reports streams
+  /// that stalled or moved again, and returns how long no stream has moved.
+  private func watchStalls(_ stalls: inout StallDetector, at now: Double) -> Double {
+    let findings = stalls.observe(
+      bytes: streams.map { $0.bytes.load(ordering: .relaxed) }, at: now)
+    for index in findings.resumed {
+      let id = streams[index].id
+      if let entry = record.stalledStreams.lastIndex(where: { $0.id == id }) {
+        record.stalledStreams[entry].resumedAt = now
+      }
+    }
+    guard !findings.newlyStalled.isEmpty else { return findings.allIdleFor }
+    let stalled = findings.newlyStalled.map { stall in
+      StalledStream(
+        id: streams[stall.index].id, socket: streams[stall.index].descriptor,
+        predictedSlave: stall.index < record.connected.count
+          ? record.connected[stall.index].predictedSlave : nil,
+        lastData: stall.lastMoved, idleFor: now - stall.lastMoved)
+    }
+    record.stalledStreams += stalled
+    observer.stalled(stalled, record: record)
+    return findings.allIdleFor
   }
 
   /// Opens data connection `index`: options, source port, connect, cookie.

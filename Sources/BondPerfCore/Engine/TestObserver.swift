@@ -7,6 +7,8 @@ public protocol TestObserver: AnyObject, Sendable {
   func interval(_ interval: IntervalReport, record: TestRecord)
   func finished(_ record: TestRecord)
   func failed(_ message: String, record: TestRecord)
+  /// Streams that just stalled (no data for the stall window while others moved).
+  func stalled(_ streams: [StalledStream], record: TestRecord)
   /// The server's own output for a client that asked `--get-server-output`.
   func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?)
   /// One line about something refused or dropped outside a test (a client
@@ -19,6 +21,11 @@ extension TestObserver {
   public func warning(_ text: String) {
     OutputSink(file: .standardError).line("bondperf: \(text)")
   }
+}
+
+extension TestObserver {
+  /// Stalls are recorded in the test record; observers that print nothing for them need not care.
+  public func stalled(_ streams: [StalledStream], record: TestRecord) {}
 }
 
 /// Hooks that let bondperf's bond layer watch a test: sample slave counters

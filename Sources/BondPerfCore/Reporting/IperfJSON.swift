@@ -165,8 +165,27 @@ public enum IperfJSON {
     return .object(members)
   }
 
+  /// bondperf's `end.bondperf_stalled_streams`: streams that stalled while others moved.
+  static func stalledStreams(_ record: TestRecord) -> [(String, JSONValue)] {
+    guard !record.stalledStreams.isEmpty else { return [] }
+    let entries: [JSONValue] = record.stalledStreams.map { stream in
+      var members: [(String, JSONValue)] = [
+        ("id", .int(Int64(stream.id))), ("socket", .int(Int64(stream.socket))),
+      ]
+      if let slave = stream.predictedSlave {
+        members.append(("predicted_slave", .int(Int64(slave))))
+      }
+      members += [("last_data", .double(stream.lastData)), ("idle_for", .double(stream.idleFor))]
+      members.append(("resumed_at", stream.resumedAt.map { .double($0) } ?? .null))
+      return .object(members)
+    }
+    return [("bondperf_stalled_streams", .array(entries))]
+  }
+
   static func end(_ record: TestRecord) -> JSONValue {
-    guard let summary = record.summary, let start = record.start else { return .object([]) }
+    guard let summary = record.summary, let start = record.start else {
+      return .object(stalledStreams(record))
+    }
     let groups = groups(record)
     let role = start.role
     var members: [(String, JSONValue)] = []
@@ -252,6 +271,7 @@ public enum IperfJSON {
     if let receiverCongestion {
       members.append(("receiver_tcp_congestion", .string(receiverCongestion)))
     }
+    members += stalledStreams(record)
     return .object(members)
   }
 }

@@ -159,6 +159,8 @@ public struct TestRecord: Sendable {
   public var bond: JSONValue?
   /// Members of the peer's results beyond iperf3's (a bondperf server's per-slave truth).
   public var peerExtra: [(String, JSONValue)] = []
+  /// Streams that stalled while others moved (client only), in the order they were found.
+  public var stalledStreams: [StalledStream] = []
 
   public init() {}
 }

@@ -23,6 +23,21 @@ public enum TextReport {
     return line
   }
 
+  /// `bondperf: warning - streams 5, 9 stalled (no data for 2.0 s); predicted slave s1`.
+  public static func stallWarning(_ streams: [StalledStream], slaveNames: [String] = []) -> String {
+    let sockets = streams.map { String($0.socket) }.joined(separator: ", ")
+    let idle = streams.map(\.idleFor).min() ?? 0
+    var line =
+      "bondperf: warning - stream\(streams.count == 1 ? "" : "s") \(sockets) stalled "
+      + "(no data for \(Units.fixed(idle, decimals: 1)) s)"
+    let slaves = Array(Set(streams.compactMap(\.predictedSlave))).sorted()
+    if !slaves.isEmpty {
+      let names = slaves.map { $0 < slaveNames.count ? slaveNames[$0] : "\($0)" }
+      line += "; predicted slave\(slaves.count == 1 ? "" : "s") \(names.joined(separator: ", "))"
+    }
+    return line
+  }
+
   public static func intervalHeader(sending: Bool) -> String {
     sending
       ? "[ ID] Interval           Transfer     Bitrate         Retr  Cwnd"

@@ -66,6 +66,10 @@ public final class TextReporter: TestObserver {
     sink.line("bondperf: error - \(message)")
   }
 
+  public func stalled(_ streams: [StalledStream], record: TestRecord) {
+    sink.line(TextReport.stallWarning(streams, slaveNames: slaveNames))
+  }
+
   public func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?) {
     (nil, sink.capturedText())
   }
