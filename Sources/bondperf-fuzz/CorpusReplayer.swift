@@ -16,7 +16,9 @@
       arguments.removeAll { $0 == "-v" }
       guard !arguments.isEmpty, !arguments.contains(where: { $0 == "-h" || $0 == "--help" })
       else {
-        print("usage: bondperf-fuzz FILE|DIR... [-v]   replay fuzz inputs through the control-protocol decoder")
+        print(
+          "usage: bondperf-fuzz FILE|DIR... [-v]   replay fuzz inputs through the control-protocol decoder"
+        )
         exit(arguments.isEmpty ? 2 : 0)
       }
       var tally = ReplayTally()

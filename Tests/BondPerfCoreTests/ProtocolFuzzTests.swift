@@ -13,8 +13,9 @@ struct ProtocolFuzzTests {
       .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return names.sorted().compactMap { name in
-      guard let data = FileManager.default.contents(
-        atPath: directory.appendingPathComponent(name).path)
+      guard
+        let data = FileManager.default.contents(
+          atPath: directory.appendingPathComponent(name).path)
       else { return nil }
       return (name, Array(data))
     }
@@ -47,8 +48,9 @@ struct ProtocolFuzzTests {
   @Test(arguments: [0, 1, 2, 3, 7, 16, 255])
   func capturedClientBytesDecodeToTheCapturedParameters(chunk: Int) throws {
     let stream = try ProtocolFuzzTests.seed("capture-3.12-normal-server").dropFirst(2)
-    let outcome = ControlStreamDecoder(role: .server, maximumChunkLength: chunk, chunkSeed: 5)
-      .decode(stream)
+    let decoder = ControlStreamDecoder(role: .server, maximumChunkLength: chunk, chunkSeed: 5)
+    let outcome = decoder.decode(stream)
+    #expect(ControlStreamDecoder.decode(fuzzInput: decoder.fuzzHeader + stream) == outcome)
     #expect(outcome.failure == nil)
     #expect(outcome.state == .done)
     #expect(outcome.cookie == Cookie(text: "i7b3gini74ei3vpyw45bqnc5rn4z6eauu2vo"))

@@ -12,7 +12,8 @@
 /// and checked by ``TestParameters/validate()``; then state bytes until
 /// TEST_END (a TEST_START echo is ignored, CLIENT_TERMINATE aborts); then the
 /// client's results frame (``TestResults/init(json:)``); then state bytes
-/// until IPERF_DONE, ignoring others as the server does. The data connections
+/// until IPERF_DONE, ignoring others as the server does (an undefined byte is
+/// reported as a failure; it ends the server's wait too). The data connections
 /// are taken to open at once: CREATE_STREAMS is followed by TEST_START and
 /// TEST_RUNNING with no client bytes in between.
 ///
@@ -56,8 +57,10 @@ public struct ControlStreamDecoder: Sendable {
   /// The fuzz-input header that makes ``init(fuzzInput:)`` build this decoder
   /// (chunk lengths above 255 and seeds above 127 don't fit).
   public var fuzzHeader: [UInt8] {
-    [UInt8(truncatingIfNeeded: chunkSeed << 1) | (role == .client ? 1 : 0),
-      UInt8(clamping: maximumChunkLength)]
+    [
+      UInt8(truncatingIfNeeded: chunkSeed << 1) | (role == .client ? 1 : 0),
+      UInt8(clamping: maximumChunkLength),
+    ]
   }
 
   /// Decodes the fuzz input's stream with the decoder its header describes.
@@ -106,9 +109,10 @@ public struct ControlStreamDecoder: Sendable {
     outcome.parameterTypeMismatches = mismatches
     guard parameters.transport == .tcp else { throw .unsupportedTransport(parameters.transport) }
     outcome.parameters = parameters
-    for event in [ProtocolEvent.paramsExchanged, .sent(.createStreams), .sent(.testStart),
-      .sent(.testRunning)]
-    {
+    for event in [
+      ProtocolEvent.paramsExchanged, .sent(.createStreams), .sent(.testStart),
+      .sent(.testRunning),
+    ] {
       try advance(&outcome, event, .parameters)
     }
 
@@ -159,7 +163,8 @@ public struct ControlStreamDecoder: Sendable {
     guard outcome.state.isFinal else { return true }
     if message == .serverError {
       let codes = try reader.pull(.serverErrorCodes) { buffer in buffer.nextServerError() }
-      outcome.serverError = .init(code: IperfErrorCode(rawValue: codes.iperfErrno), errno: codes.errno)
+      outcome.serverError = .init(
+        code: IperfErrorCode(rawValue: codes.iperfErrno), errno: codes.errno)
     }
     reader.ignoreRest()
     return false
