@@ -26,6 +26,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
+    // Corpus replayer; with -D FUZZING (scripts/fuzz) the libFuzzer target.
+    .executableTarget(
+      name: "bondperf-fuzz",
+      dependencies: ["BondPerfCore"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "BondPerfCoreTests",
       dependencies: ["BondPerfCore"],

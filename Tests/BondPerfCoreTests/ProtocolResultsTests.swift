@@ -118,6 +118,29 @@ struct ProtocolResultsTests {
     #expect(throws: ProtocolError.omittedCountsMismatch(streamID: 4)) { try decode(text) }
   }
 
+  /// A hostile peer's counts near `Int64.max` would overflow the reports' sums
+  /// over streams; they are refused when decoded.
+  @Test(arguments: [
+    ("bytes", "9223372036854775807"), ("bytes", "-5"), ("bytes", "9007199254740993"),
+    ("retransmits", "9223372036854775807"), ("retransmits", "-2"),
+  ])
+  func countsOutsideTheExactDoubleRangeAreRefused(key: String, value: String) throws {
+    var fields = ["bytes": "5", "retransmits": "-1"]
+    fields[key] = value
+    let text =
+      #"{"cpu_util_total":1,"cpu_util_user":0,"cpu_util_system":1,"sender_has_retransmits":1,"streams":[{"id":1,"bytes":"#
+      + (fields["bytes"] ?? "") + #","retransmits":"# + (fields["retransmits"] ?? "")
+      + #","jitter":0,"errors":0,"packets":0}]}"#
+    let error = try #require(throws: ProtocolError.self) { try decode(text) }
+    guard case .invalidValue(let field, _) = error else {
+      Issue.record("unexpected \(error)")
+      return
+    }
+    #expect(field == "streams[0].\(key)")
+    let largest = text.replacingOccurrences(of: value, with: "9007199254740992")
+    #expect(try decode(largest).streams[0].bytes >= 5)
+  }
+
   @Test func wrongTypesAreErrors() {
     let streamsNotArray =
       #"{"cpu_util_total":1,"cpu_util_user":0,"cpu_util_system":1,"sender_has_retransmits":0,"streams":{}}"#

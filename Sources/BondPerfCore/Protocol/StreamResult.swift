@@ -60,10 +60,18 @@ public struct StreamResult: Sendable, Equatable {
     return .object(members)
   }
 
+  /// The largest `bytes` or `retransmits` accepted from a peer: 2^53, the
+  /// largest integer iperf3's cJSON (which keeps numbers as doubles) holds
+  /// exactly. Totals over a test's at most 256 streams then stay far below
+  /// `Int64.max`, so a hostile peer can't make the reports overflow.
+  public static let maximumCount: Int64 = 1 << 53
+
   /// Decodes one entry as strictly as iperf3 does: `id`, `bytes`,
   /// `retransmits`, `jitter`, `errors` and `packets` are required numbers;
   /// `omitted_errors`/`omitted_packets` must come both or neither;
   /// `start_time`/`end_time` are optional. `18446744073709551615` reads as -1.
+  /// `bytes` must be in 0...``maximumCount`` and `retransmits` in
+  /// -1...``maximumCount``.
   ///
   /// - Parameter path: Prefix for field names in errors, e.g. `streams[1].`.
   public init(json: JSONValue, path: String = "") throws(ProtocolError) {
@@ -71,6 +79,14 @@ public struct StreamResult: Sendable, Equatable {
     id = Int(clamping: try reader.requiredInt("id"))
     bytes = try reader.requiredInt("bytes")
     retransmits = try reader.requiredInt("retransmits")
+    guard (0...StreamResult.maximumCount).contains(bytes) else {
+      throw .invalidValue(
+        field: reader.fieldName("bytes"), reason: "must be 0...2^53, got \(bytes)")
+    }
+    guard (-1...StreamResult.maximumCount).contains(retransmits) else {
+      throw .invalidValue(
+        field: reader.fieldName("retransmits"), reason: "must be -1...2^53, got \(retransmits)")
+    }
     jitter = try reader.requiredDouble("jitter")
     errors = try reader.requiredInt("errors")
     packets = try reader.requiredInt("packets")

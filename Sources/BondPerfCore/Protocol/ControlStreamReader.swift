@@ -1,0 +1,69 @@
+/// Feeds a byte stream into a ``ControlBuffer`` in chunks, only when the item
+/// being read needs more bytes, as ``ControlStreamDecoder`` reads a socket.
+struct ControlStreamReader {
+  private let bytes: [UInt8]
+  private let maximumChunkLength: Int
+  private var generator: UInt64
+  private var fed = 0
+  private var buffer = ControlBuffer()
+  private(set) var ignoredByteCount = 0
+
+  init(bytes: [UInt8], maximumChunkLength: Int, seed: UInt64) {
+    self.bytes = bytes
+    self.maximumChunkLength = maximumChunkLength
+    self.generator = seed
+  }
+
+  /// Bytes pulled out of the buffer as items.
+  var consumedByteCount: Int { fed - buffer.count - ignoredByteCount }
+
+  /// Bytes neither consumed nor ignored: buffered, or never fed.
+  var unconsumedByteCount: Int { buffer.count + bytes.count - fed }
+
+  /// Runs `next` until it yields an item, feeding a chunk whenever it needs more.
+  ///
+  /// - Throws: ``ControlStreamError/truncated(waitingFor:)`` when the input runs
+  ///   out first, ``ControlStreamError/malformed(_:_:)`` when `next` throws.
+  mutating func pull<Item>(
+    _ item: ControlStreamError.Item,
+    _ next: (inout ControlBuffer) throws(ProtocolError) -> Item?
+  ) throws(ControlStreamError) -> Item {
+    while true {
+      do {
+        if let value = try next(&buffer) { return value }
+      } catch {
+        throw .malformed(item, error)
+      }
+      guard feed() else { throw .truncated(waitingFor: item) }
+    }
+  }
+
+  /// Drops everything still buffered or unread, as a finished client does.
+  mutating func ignoreRest() {
+    ignoredByteCount += buffer.count + bytes.count - fed
+    buffer.discardAll()
+    fed = bytes.count
+  }
+
+  /// Appends the next chunk; false when the input is exhausted.
+  private mutating func feed() -> Bool {
+    let left = bytes.count - fed
+    guard left > 0 else { return false }
+    var length = left
+    if maximumChunkLength > 0 {
+      length = min(left, 1 + Int(nextRandom() % UInt64(maximumChunkLength)))
+    }
+    buffer.append(contentsOf: bytes[fed..<(fed + length)])
+    fed += length
+    return true
+  }
+
+  /// SplitMix64: a tiny deterministic generator for the chunk lengths.
+  private mutating func nextRandom() -> UInt64 {
+    generator &+= 0x9E37_79B9_7F4A_7C15
+    var z = generator
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
