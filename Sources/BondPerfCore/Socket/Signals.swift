@@ -19,4 +19,12 @@ public enum Signals {
       return source
     }
   }
+
+  /// Ignores `SIGPIPE`, so a write to a closed connection fails with `EPIPE` instead of
+  /// ending the process. Needed for `sendfile(2)`, which has no `MSG_NOSIGNAL`.
+  ///
+  /// The corresponding C function is `signal`.
+  public static func ignoreBrokenPipe() {
+    _ = signal(SIGPIPE, SIG_IGN)
+  }
 }
