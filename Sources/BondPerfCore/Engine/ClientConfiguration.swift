@@ -14,6 +14,8 @@ public struct ClientConfiguration: Sendable {
   public var connectTimeout: Duration = .seconds(10)
   /// How long to wait for any control message from the server.
   public var controlTimeout: Duration = .seconds(30)
+  /// `send` or `sendfile` (`-Z`); discard or copy received bytes (`--receive-copy`).
+  public var dataPath = DataPath()
   /// Source ports of the data connections, in the order they are opened.
   public var sourcePorts: SourcePorts = .kernel
   /// Predicts the local bond slave of a data connection from its addresses.
