@@ -32,6 +32,25 @@ struct SocketBulkTests {
     #expect(calls >= 16)
   }
 
+  @Test func discardingReceiveBelowTheLowWaterMarkReturnsAfterTheTimeout() throws {
+    let (client, server) = try connectedPair()
+    try server.socket.setReceiveLowWaterMark(256 << 10)
+    try server.socket.setReceiveTimeout(.milliseconds(50))
+    // Nothing queued: the wait runs out with EAGAIN.
+    let error = try #require(throws: SocketError.self) {
+      _ = try server.socket.receive(discarding: 1 << 20)
+    }
+    #expect(error.errno == .wouldBlock)
+    // Fewer bytes than the mark: returned once the timeout passes, not held back.
+    try client.socket.sendAll([UInt8](repeating: 1, count: 1000))
+    let started = ContinuousClock.now
+    #expect(try server.socket.receive(discarding: 1 << 20) == 1000)
+    #expect(started.duration(to: .now) < .seconds(2))
+    // End of stream wakes it at once.
+    try client.socket.shutdown(.write)
+    #expect(try server.socket.receive(discarding: 1 << 20) == 0)
+  }
+
   @Test func memoryFileHoldsItsContents() throws {
     let contents: [UInt8] = Array(0..<200).map { UInt8($0) }
     let file = try contents.withUnsafeBytes { try MemoryFile(name: "test", contents: $0) }
