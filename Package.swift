@@ -16,8 +16,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
+    .target(name: "CBondPerfLinux"),
     .target(
       name: "BondPerfCore",
+      dependencies: ["CBondPerfLinux"],
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "bondperf",

@@ -67,6 +67,12 @@ struct TestOptions: ParsableArguments {
   @Option(name: [.customShort("l"), .customLong("length")], help: "Bytes per read/write (default 128K).")
   var length: SizeArgument?
 
+  @Flag(name: [.customShort("Z"), .customLong("zerocopy")], help: "Send with sendfile(2) from a memory file instead of send(2) from a buffer.")
+  var zerocopy = false
+
+  @Flag(name: .customLong("receive-copy"), help: "Copy received data into user memory, as iperf3 does (default: the kernel discards it, MSG_TRUNC).")
+  var receiveCopy = false
+
   @Option(name: [.customShort("w"), .customLong("window")], help: "Socket buffer size (SO_SNDBUF/SO_RCVBUF).")
   var window: SizeArgument?
 
@@ -182,6 +188,7 @@ struct TestOptions: ParsableArguments {
     parameters.getServerOutput = getServerOutput
     configuration.parameters = parameters
     if let cport { configuration.sourcePorts = .consecutive(from: cport) }
+    configuration.dataPath = dataPath
     return configuration
   }
 
@@ -194,6 +201,12 @@ struct TestOptions: ParsableArguments {
     configuration.oneOff = oneOff
     configuration.interval = interval
     if let rcvTimeout { configuration.receiveTimeout = .milliseconds(rcvTimeout) }
+    configuration.dataPath = dataPath
     return configuration
+  }
+
+  /// `-Z` and `--receive-copy`: how this process's streams move bytes.
+  var dataPath: DataPath {
+    DataPath(sendsFromFile: zerocopy, receiveCopies: receiveCopy)
   }
 }

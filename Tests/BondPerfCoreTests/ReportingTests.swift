@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import BondPerfCore
@@ -117,13 +118,42 @@ struct ReportingTests {
 }
 
 struct PayloadTests {
-  @Test func randomBlocksAreFullLengthVariedAndDifferPerStream() {
-    let a = DataStream.randomBlock(length: 131_072)
-    let b = DataStream.randomBlock(length: 131_072)
-    #expect(a.count == 131_072)
-    #expect(a != b)
+  @Test func randomFillIsVariedAndDiffersPerFill() throws {
+    let a = try PageBuffer(byteCount: 131_072)
+    let b = try PageBuffer(byteCount: 131_072)
+    StreamBuffers.fillRandom(a.bytes)
+    StreamBuffers.fillRandom(b.bytes)
+    #expect(!a.bytes.elementsEqual(b.bytes))
     // Every byte value shows up in 128 KiB of random data.
-    #expect(Set(a).count == 256)
-    #expect(DataStream.randomBlock(length: 5).count == 5)
+    #expect(Set(a.bytes).count == 256)
+    let odd = try PageBuffer(byteCount: 5)
+    StreamBuffers.fillRandom(odd.bytes)
+    #expect(odd.bytes.count == 5)
+  }
+
+  @Test func sharedPayloadIsFullLengthAndItsFileHoldsTheSameBytes() throws {
+    let payload = try StreamBuffers.payload.get()
+    #expect(payload.bytes.count == StreamBuffers.maximumLength)
+    #expect(Set(payload.bytes.prefix(65_536)).count == 256)
+    let file = try StreamBuffers.payloadFile.get()
+    #expect(file.size == StreamBuffers.maximumLength)
+    var head = [UInt8](repeating: 0, count: 4096)
+    let count = head.withUnsafeMutableBytes {
+      Glibc.pread(file.descriptor, $0.baseAddress, $0.count, 0)
+    }
+    #expect(count == 4096)
+    #expect(head.elementsEqual(payload.bytes.prefix(4096)))
+  }
+
+  @Test(
+    arguments: [
+      (0.0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+      (1_795_773_095.7, "Fri, 27 Nov 2026 09:51:35 GMT"),
+      (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"),
+      (1_709_164_800, "Thu, 29 Feb 2024 00:00:00 GMT"),
+      (4_107_542_399, "Sun, 28 Feb 2100 23:59:59 GMT"),
+    ] as [(Double, String)])
+  func rfc1123MatchesIperf3sTimestamp(seconds: Double, text: String) {
+    #expect(IperfJSON.rfc1123(seconds) == text)
   }
 }

@@ -71,11 +71,12 @@ struct E2ERun {
 /// Starts `server -s -1 -J` on a fresh port, runs the client to completion, and
 /// returns both documents after checking both exit statuses are 0.
 func e2eRun(
-  client: E2EImplementation, server: E2EImplementation, clientArguments: [String]
+  client: E2EImplementation, server: E2EImplementation, clientArguments: [String],
+  serverArguments: [String] = []
 ) async throws -> E2ERun {
   let port = try E2EPorts.free()
   let serverProcess = try ChildProcess(
-    try server.executable(), ["-s", "-p", "\(port)", "-1", "-J"])
+    try server.executable(), ["-s", "-p", "\(port)", "-1", "-J"] + serverArguments)
   defer { serverProcess.kill() }
   try await E2EPorts.waitListening(port, server: serverProcess)
   let started = ContinuousClock.now

@@ -18,6 +18,8 @@ public struct ClientConfiguration: Sendable {
   public var stallWindow: Duration = .seconds(2)
   /// A test in which no stream moves data for this long ends with an error.
   public var idleTimeout: Duration = .seconds(15)
+  /// `send` or `sendfile` (`-Z`); discard or copy received bytes (`--receive-copy`).
+  public var dataPath = DataPath()
   /// Source ports of the data connections, in the order they are opened.
   public var sourcePorts: SourcePorts = .kernel
   /// Predicts the local bond slave of a data connection from its addresses.

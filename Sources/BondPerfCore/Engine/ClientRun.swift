@@ -119,13 +119,15 @@ final class ClientRun {
       tcpMSSDefault: mssDefault, mssOption: parameters.mss, sockBufsize: parameters.window ?? 0,
       sndbufActual: sndbuf, rcvbufActual: rcvbuf, parameters: parameters,
       interval: configuration.interval)
+    record.start?.dataPath = configuration.dataPath
     observer.started(record)
 
     let limits = TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let sampler = StreamSampler(
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: client.monitor)
     for stream in streams {
-      stream.start(blockLength: parameters.effectiveLength, limits: limits)
+      stream.start(
+        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath)
     }
 
     var clock = IntervalClock(

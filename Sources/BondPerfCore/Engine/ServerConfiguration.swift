@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
   public var bindDevice: String?
   /// Serve one test, then exit (`-1`).
   public var oneOff = false
+  /// How the server's streams move bytes: `sendfile` for its senders (`-R`, `--bidir`)
+  /// only with its own `-Z`; copy received bytes only with `--receive-copy`.
+  public var dataPath = DataPath()
   /// Report interval in seconds (`-i`).
   public var interval: Double = 1
   /// How long the server waits for the first byte of each control message

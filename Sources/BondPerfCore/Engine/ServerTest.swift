@@ -118,11 +118,15 @@ final class ServerTest {
       sndbufActual: (try? listener.socket.sendBufferSize) ?? 0,
       rcvbufActual: (try? listener.socket.receiveBufferSize) ?? 0, parameters: parameters,
       interval: configuration.interval)
+    record.start?.dataPath = configuration.dataPath
     observer.started(record)
     let limits = TestLimits(byteLimit: 0, blockLimit: 0)
     let sampler = StreamSampler(
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.monitor)
-    for stream in streams { stream.start(blockLength: parameters.effectiveLength, limits: limits) }
+    for stream in streams {
+      stream.start(
+        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath)
+    }
 
     var clock = IntervalClock(
       start: start, intervalSeconds: configuration.interval, omitSeconds: parameters.omit)

@@ -2,6 +2,9 @@ import Synchronization
 
 /// Test-wide byte and block totals, shared by every stream's worker, and the
 /// `-n` / `-k` limits they are checked against.
+///
+/// Workers add to these only when ``hasLimit``: one counter written by every stream
+/// would bounce between cores on each send; reports read each stream's own counter.
 public final class TestLimits: Sendable {
   public let byteLimit: Int64
   public let blockLimit: Int64

@@ -17,12 +17,32 @@ public enum IperfJSON {
     return .object(top)
   }
 
+  /// The time as iperf3 prints `start.timestamp.time`: "Fri, 27 Nov 2026 09:50:31 GMT".
+  ///
+  /// Computed from the calendar rules rather than with `DateFormatter`, which loads
+  /// ICU's locale and calendar data: about 5 MB of resident memory for one string.
   static func rfc1123(_ seconds: Double) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    let total = Int64(seconds.rounded(.down))
+    let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+    let secondOfDay = total - days * 86_400
+    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+    let shifted = days + 719_468
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153  // 0 = March
+    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday
+    let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    let months = [
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(weekdays[weekday]), \(two(day)) \(months[Int(month) - 1]) \(year) "
+      + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
   }
 
   static func start(_ record: TestRecord) -> JSONValue {
@@ -86,6 +106,7 @@ public enum IperfJSON {
         ("bidir", .int(parameters.bidirectional ? 1 : 0)),
         ("fqrate", .int(0)),
         ("interval", .double(start.interval)),
+        ("zerocopy", .int(start.dataPath.sendsFromFile ? 1 : 0)),
       ])
     ))
     return .object(members)

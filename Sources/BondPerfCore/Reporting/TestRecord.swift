@@ -40,6 +40,8 @@ public struct StartInfo: Sendable {
   public var rcvbufActual: Int
   public var parameters: TestParameters
   public var interval: Double
+  /// How this host's streams move bytes (`-Z`, `--receive-copy`).
+  public var dataPath = DataPath()
 
   public init(
     role: Role, systemInfo: String, timestampSeconds: Double, peerHost: String, peerPort: UInt16,

@@ -20,8 +20,9 @@ public enum Signals {
     }
   }
 
-  /// Ignores `SIGPIPE` for the whole process, so a peer that vanishes or a
-  /// closed output pipe is an `EPIPE` error, never the end of the process.
+  /// Ignores `SIGPIPE` for the whole process, so a vanished peer (`sendfile(2)`
+  /// has no `MSG_NOSIGNAL`) or a closed output pipe is an `EPIPE` error, never
+  /// the end of the process.
   ///
   /// The corresponding C function is `signal`.
   public static func ignoreBrokenPipe() {

@@ -232,7 +232,19 @@ extension Socket {
       label: "IPV6_V6ONLY")
   }
 
+  /// Makes a blocking receive wait until `bytes` are queued (or the stream ends, or the
+  /// receive timeout passes) instead of waking for every segment.
+  ///
+  /// Linux grows the receive buffer to fit, unless `SO_RCVBUF` was set.
+  ///
+  /// The corresponding C function is `setsockopt(2)` with `SO_RCVLOWAT`.
+  public func setReceiveLowWaterMark(_ bytes: Int) throws(SocketError) {
+    try setOption(
+      level: SOL_SOCKET, name: SO_RCVLOWAT, to: CInt(clamping: bytes), label: "SO_RCVLOWAT")
+  }
+
   /// Makes a blocking receive fail with `EAGAIN` after `timeout`; `.zero` waits forever.
+  /// A receive that has some bytes by then returns them instead.
   ///
   /// The corresponding C function is `setsockopt(2)` with `SO_RCVTIMEO`.
   public func setReceiveTimeout(_ timeout: Duration) throws(SocketError) {

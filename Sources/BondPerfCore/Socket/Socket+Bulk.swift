@@ -1,0 +1,44 @@
+import Glibc
+
+extension Socket {
+  /// Receives up to `count` bytes and drops them in the kernel, without copying them
+  /// to user memory.
+  ///
+  /// On a TCP socket `MSG_TRUNC` discards the data (tcp(7)); the call otherwise
+  /// behaves like ``receive(into:)``: it blocks until some bytes arrive and returns how
+  /// many were consumed. Not for datagram sockets, where `MSG_TRUNC` means something else.
+  ///
+  /// - Parameter count: The most bytes to consume.
+  /// - Returns: How many bytes were consumed; 0 means end of stream (or a local
+  ///   ``shutdown(_:)``).
+  /// - Throws: A ``SocketError`` for `recv`, e.g. `ECONNRESET`.
+  ///
+  /// The corresponding C function is `recv(2)` with `MSG_TRUNC`.
+  public func receive(discarding count: Int) throws(SocketError) -> Int {
+    try systemCall("recv") { Glibc.recv(descriptor, nil, count, CInt(MSG_TRUNC)) }
+  }
+
+  /// Sends up to `count` bytes of `file` from `offset`, page references instead of a
+  /// copy from user memory.
+  ///
+  /// The file position is not used or moved, so threads may share `file`. A closed
+  /// peer fails with `EPIPE` and raises `SIGPIPE`, which `sendfile` can't suppress:
+  /// call ``Signals/ignoreBrokenPipe()`` first.
+  ///
+  /// - Parameters:
+  ///   - file: The file to read.
+  ///   - offset: Where in the file to start.
+  ///   - count: The most bytes to send.
+  /// - Returns: How many bytes were sent, at least 1 unless `count` is 0 or `offset`
+  ///   is at the file's end.
+  /// - Throws: A ``SocketError`` for `sendfile`, e.g. `EPIPE` or `ECONNRESET`.
+  ///
+  /// The corresponding C function is `sendfile(2)`.
+  public func sendFile(from file: MemoryFile, offset: Int, count: Int) throws(SocketError) -> Int
+  {
+    var position = off_t(offset)
+    return try systemCall("sendfile") {
+      Glibc.sendfile(descriptor, file.descriptor, &position, count)
+    }
+  }
+}

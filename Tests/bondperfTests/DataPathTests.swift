@@ -1,0 +1,57 @@
+import Testing
+
+extension EndToEnd {
+  /// `-Z` (sendfile from a memory file) and `--receive-copy` (iperf3's copying
+  /// receiver) against the default data path, over loopback.
+  @Suite(.serialized)
+  struct DataPathTests {
+    @Test(.timeLimit(.minutes(1)), arguments: [1, 4])
+    func zerocopyStopsAtTheByteLimit(parallel: Int) async throws {
+      let limit = 20.0 * 1_048_576
+      let run = try await e2eRun(
+        client: .bondperf, server: .bondperf,
+        clientArguments: ["-Z", "-n", "20M", "-P", "\(parallel)"])
+      let sent = try run.client.number("end.sum_sent.bytes")
+      let received = try run.server.number("end.sum_received.bytes")
+      if parallel == 1 {
+        #expect(sent == limit)
+      } else {
+        // Each stream checks the limit once per block, so the others may finish theirs.
+        #expect(sent >= limit && sent <= limit + e2eBlock * Double(parallel))
+      }
+      // The server's last sample may miss what was still in flight at TEST_END.
+      #expect(received <= sent && received >= sent - e2eBlock * Double(parallel))
+      #expect(try run.client.number("start.test_start.zerocopy") == 1)
+      #expect(try run.server.number("start.test_start.zerocopy") == 0)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func receiveCopyStillCountsEveryByte() async throws {
+      let run = try await e2eRun(
+        client: .bondperf, server: .bondperf, clientArguments: ["-n", "30M", "--receive-copy"],
+        serverArguments: ["--receive-copy"])
+      #expect(try run.client.number("end.sum_sent.bytes") == 30 * 1_048_576)
+      let received = try run.server.number("end.sum_received.bytes")
+      #expect(received <= 30 * 1_048_576 && received >= 30 * 1_048_576 - e2eBlock)
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [E2EImplementation.bondperf, .iperf3])
+    func zerocopyServerSendsInReverse(client: E2EImplementation) async throws {
+      let run = try await e2eRun(
+        client: client, server: .bondperf, clientArguments: ["-R", "-t", "1", "-P", "2"],
+        serverArguments: ["-Z"])
+      let serverSent = try run.server.number("end.sum_sent.bytes")
+      #expect(serverSent > 0)
+      #expect(try run.client.number("end.sum_received.bytes") > 0)
+      #expect(try run.server.number("start.test_start.zerocopy") == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func zerocopyClientAgainstIperf3() async throws {
+      let run = try await e2eRun(
+        client: .bondperf, server: .iperf3, clientArguments: ["-Z", "-t", "1"])
+      #expect(try run.client.number("end.sum_sent.bytes") > 0)
+      #expect(try run.server.number("end.sum_received.bytes") > 0)
+    }
+  }
+}
