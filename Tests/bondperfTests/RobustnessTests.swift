@@ -200,24 +200,6 @@ extension EndToEnd {
         "\(reverse)", status, took, "\(document.value("error") ?? "")"))
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
-    func vanishingClientFreesTheServer(reverse: Bool) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
-      defer { server.kill() }
-      let client = try ChildProcess(
-        try E2EBinaries.bondperf(),
-        ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
-      defer { client.kill() }
-      try await Task.sleep(for: .milliseconds(1500))
-      #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
-      client.kill()
-      let (_, elapsed) = try await e2eGoodClient(port: port)
-      #expect(elapsed < 5, "the next test took \(elapsed) s")
-      #expect(server.isRunning, "\(server.transcript)")
-      print(String(format: "E2E client killed (-R %@): next -t 1 test took %.2f s", "\(reverse)", elapsed))
-    }
-
     @Test(.timeLimit(.minutes(1)))
     func jsonStreamEvents() async throws {
       let port = try E2EPorts.free()

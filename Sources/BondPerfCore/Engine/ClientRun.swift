@@ -136,8 +136,8 @@ final class ClientRun {
       parameters.time > 0 ? start + .seconds(parameters.time + parameters.omit) : nil
     var interrupted = false
     var stalls = StallDetector(
-      streams: streams.count, window: Self.seconds(configuration.stallWindow))
-    let idleLimit = Self.seconds(configuration.idleTimeout)
+      streams: streams.count, window: configuration.stallWindow.inSeconds)
+    let idleLimit = configuration.idleTimeout.inSeconds
 
     while true {
       if client.interruption.load(ordering: .relaxed) {
@@ -170,7 +170,7 @@ final class ClientRun {
         record.intervals.append(report)
         observer.interval(report, record: record)
       }
-      let idle = watchStalls(&stalls, at: Self.seconds(start.duration(to: after)))
+      let idle = watchStalls(&stalls, at: start.duration(to: after).inSeconds)
       if idle >= idleLimit {
         throw PerfError(
           "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s (--rcv-timeout): "
@@ -229,11 +229,6 @@ final class ClientRun {
     try? control.shared.socket.shutdown(.both)
     record.summary = summary
     observer.finished(record)
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    let (whole, fraction) = duration.components
-    return Double(whole) + Double(fraction) / 1e18
   }
 
   /// Feeds the streams' byte counts to `stalls`, records and reports streams

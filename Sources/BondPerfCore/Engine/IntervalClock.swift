@@ -47,8 +47,7 @@ struct IntervalClock {
   /// shorter than a tenth of the interval that moved no bytes.
   func keepsFinal(at end: ContinuousClock.Instant, bytes: Int64) -> Bool {
     guard intervalSeconds > 0 else { return false }
-    let (seconds, attoseconds) = lastTick.duration(to: end).components
-    let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+    let elapsed = lastTick.duration(to: end).inSeconds
     return !(elapsed < intervalSeconds * 0.1 && bytes == 0)
   }
 }

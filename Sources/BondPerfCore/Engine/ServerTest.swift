@@ -27,9 +27,10 @@ final class ServerTest {
     } catch {
       // A byte iperf3 never sends, or a message out of turn: tell the client.
       if error is ProtocolError { sendError(.unknownControlMessage) }
-      record.error = "\(error)"
+      let message = "\(error) (client \(control.peer.ip) port \(control.peer.port))"
+      record.error = message
       DataStream.stopAll(streams, shutdown: .both)
-      observer.failed("\(error)", record: record)
+      observer.failed(message, record: record)
     }
     try? control.shared.socket.shutdown(.both)
   }

@@ -37,8 +37,7 @@ final class StreamSampler {
   }
 
   private func seconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> Double {
-    let (s, a) = from.duration(to: to).components
-    return Double(s) + Double(a) / 1e18
+    from.duration(to: to).inSeconds
   }
 
   /// One interval ending now.

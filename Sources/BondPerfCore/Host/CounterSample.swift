@@ -31,15 +31,13 @@ public struct CounterSample: Hashable, Sendable {
   /// A counter that went backwards (the interface was re-created) counts as 0.
   public func delta(since earlier: CounterSample) -> CounterDelta {
     func diff(_ now: UInt64, _ then: UInt64) -> UInt64 { now >= then ? now - then : 0 }
-    let elapsed = earlier.timestamp.duration(to: timestamp)
-    let parts = elapsed.components
     return CounterDelta(
       interface: interface,
       txBytes: diff(txBytes, earlier.txBytes),
       rxBytes: diff(rxBytes, earlier.rxBytes),
       txPackets: diff(txPackets, earlier.txPackets),
       rxPackets: diff(rxPackets, earlier.rxPackets),
-      seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+      seconds: earlier.timestamp.duration(to: timestamp).inSeconds)
   }
 }
 
