@@ -127,7 +127,8 @@ final class ClientRun {
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: client.monitor)
     for stream in streams {
       stream.start(
-        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath)
+        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
+        batchingReceives: !limits.hasLimit)
     }
 
     var clock = IntervalClock(
@@ -150,6 +151,11 @@ final class ClientRun {
         if limits.hasLimit && limits.reached { break }
       }
       if let failed = streams.first(where: { $0.error != nil }), let error = failed.error {
+        // A server that ends the test (SERVER_ERROR, SERVER_TERMINATE) sends its reason
+        // and then closes the streams: that reason beats the EPIPE it caused here.
+        if let message = try? control.pollMessage(until: .now + .milliseconds(200)) {
+          try handleAbort(message, control)
+        }
         let server = "(server \(configuration.host) port \(configuration.port))"
         throw PerfError(
           failed.localSends

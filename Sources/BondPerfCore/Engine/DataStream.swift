@@ -47,14 +47,22 @@ public final class DataStream: Sendable {
   ///     ``StreamBuffers/maximumLength``.
   ///   - limits: The test's `-n` / `-k` limits, counted only when there are any.
   ///   - dataPath: `send` or `sendfile`; discard or copy what arrives.
-  func start(blockLength: Int, limits: TestLimits, dataPath: DataPath = DataPath()) {
+  ///   - batchingReceives: Let a discarding receiver wait for
+  ///     ``discardLowWaterMark`` bytes. Only for tests that end by time: a test that
+  ///     ends by bytes or blocks must count what arrived before its last sample.
+  func start(
+    blockLength: Int, limits: TestLimits, dataPath: DataPath = DataPath(),
+    batchingReceives: Bool = true
+  ) {
     started.store(true, ordering: .relaxed)
     let length = min(max(blockLength, 1), StreamBuffers.maximumLength)
     let thread = Thread { [self] in
       if localSends {
         sendLoop(blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile)
       } else {
-        receiveLoop(blockLength: length, limits: limits, copying: dataPath.receiveCopies)
+        receiveLoop(
+          blockLength: length, limits: limits, copying: dataPath.receiveCopies,
+          batching: batchingReceives)
       }
       finished.signal()
     }
@@ -153,7 +161,7 @@ public final class DataStream: Sendable {
   /// ``discardLowWaterMark`` bytes instead, at most ``discardWait`` on a slow link, and
   /// takes up to 1 MiB per call. With a `-k` limit it keeps one call per block, since
   /// receive calls are what `-k` counts.
-  private func receiveLoop(blockLength: Int, limits: TestLimits, copying: Bool) {
+  private func receiveLoop(blockLength: Int, limits: TestLimits, copying: Bool, batching: Bool) {
     let socket = connection
     let counting = limits.hasLimit
     let sink: UnsafeMutableRawBufferPointer
@@ -165,7 +173,7 @@ public final class DataStream: Sendable {
       return
     }
     let discardLength = limits.blockLimit > 0 ? blockLength : StreamBuffers.maximumLength
-    if !copying {
+    if !copying && batching {
       // Best effort: without them the loop is only slower.
       try? socket.socket.setReceiveLowWaterMark(DataStream.discardLowWaterMark)
       try? socket.socket.setReceiveTimeout(DataStream.discardWait)

@@ -126,7 +126,8 @@ final class ServerTest {
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.monitor)
     for stream in streams {
       stream.start(
-        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath)
+        blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
+        batchingReceives: parameters.num == 0 && parameters.blockCount == 0)
     }
 
     var clock = IntervalClock(
