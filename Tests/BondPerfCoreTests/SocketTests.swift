@@ -71,6 +71,26 @@ struct SocketTests {
     #expect(received == [2, 3, 9, 9, 4, 5])
   }
 
+  /// The server's listener is non-blocking: with nothing queued, accepting
+  /// returns nil at once instead of waiting for the next client.
+  @Test func acceptIfReadyOnAnEmptyListenerIsNil() throws {
+    let listener = try makeListener("127.0.0.1")
+    try listener.setNonBlocking()
+    let started = ContinuousClock.now
+    let none = try listener.acceptIfReady()
+    let noneIsNil = none == nil
+    #expect(noneIsNil)
+    #expect(started.duration(to: .now) < .seconds(1))
+    let client = try Socket(family: .ipv4)
+    try client.connect(to: try listener.localAddress, timeout: .seconds(2))
+    var got = false
+    for _ in 0..<100 where !got {
+      got = try listener.acceptIfReady() != nil
+      if !got { usleep(10_000) }
+    }
+    #expect(got)
+  }
+
   @Test func connectToAClosedPortIsRefused() throws {
     // Take a free port, then close the listener so nothing listens there.
     let address = try makeListener("127.0.0.1").localAddress

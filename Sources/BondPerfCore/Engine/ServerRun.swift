@@ -29,6 +29,7 @@ final class ServerRun {
     do {
       try socket.bind(to: SocketAddress(ip: address, port: configuration.port))
       try socket.listen(backlog: 128)
+      try socket.setNonBlocking()
     } catch {
       throw PerfError("unable to start listener for connections: \(error)")
     }
@@ -106,12 +107,12 @@ final class ServerRun {
   }
 
   /// Accepts one connection; closes it (with SERVER_ERROR) if its address is
-  /// outside `--allow`. Accept failures (a connection reset while queued, no
-  /// descriptors left) are logged and survived.
+  /// outside `--allow`. Accept failures (no descriptors left) are logged and
+  /// survived; a connection reset while queued is skipped quietly.
   func acceptAllowed(_ observer: any TestObserver) -> ControlConnection? {
-    let accepted: AcceptedConnection
+    let ready: AcceptedConnection?
     do {
-      accepted = try listener.socket.accept()
+      ready = try listener.socket.acceptIfReady()
     } catch {
       observer.warning("\(error)")
       if error.errno == .tooManyOpenFiles || error.errno == .tooManyOpenFilesInSystem {
@@ -119,6 +120,7 @@ final class ServerRun {
       }
       return nil
     }
+    guard let accepted = ready else { return nil }
     let peer = accepted.peer
     let control = ControlConnection(accepted.socket, peer: peer)
     guard configuration.allows(peer.ip) else {

@@ -266,7 +266,7 @@ final class ServerTest {
   private func acceptStream(
     assignment: StreamAssignment, cookie: Cookie, parameters: TestParameters
   ) throws {
-    let accepted = try run.listener.socket.accept()
+    guard let accepted = try run.listener.socket.acceptIfReady() else { return }
     let peer = accepted.peer
     let socket = accepted.socket
     guard configuration.allows(peer.ip) else {

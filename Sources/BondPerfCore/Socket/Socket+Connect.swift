@@ -47,6 +47,30 @@ extension Socket {
     return AcceptedConnection(socket: socket, peer: address.unmapped)
   }
 
+  /// Accepts one connection from a non-blocking listener; nil when there is none
+  /// after all (`EAGAIN`, or `ECONNABORTED`: it was reset while queued).
+  ///
+  /// The corresponding C function is `accept(2)`.
+  public func acceptIfReady() throws(SocketError) -> AcceptedConnection? {
+    do {
+      return try accept()
+    } catch where error.errno == .wouldBlock || error.errno == .connectionAborted {
+      return nil
+    }
+  }
+
+  /// Makes `accept`, `recv` and `send` fail with `EAGAIN` instead of waiting.
+  ///
+  /// A listener polled for readability should be non-blocking: a connection reset
+  /// while queued leaves it readable with nothing to accept, and a blocking
+  /// `accept` would then wait for the next client.
+  ///
+  /// The corresponding C function is `fcntl(2)` with `O_NONBLOCK`.
+  public func setNonBlocking() throws(SocketError) {
+    let flags = try systemCall("fcntl", "F_GETFL") { fcntl(descriptor, F_GETFL) }
+    _ = try systemCall("fcntl", "F_SETFL") { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
+  }
+
   /// Connects to `address`, waiting at most `timeout`.
   ///
   /// Connects in non-blocking mode and polls for completion, then restores blocking
