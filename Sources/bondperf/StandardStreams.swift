@@ -1,14 +1,12 @@
 import BondPerfCore
 
-/// Writes to standard output and error; a closed pipe (`bondperf hash | head`)
-/// ends the output quietly instead of the process.
+/// Standard output and error for the commands that print outside a test; a closed
+/// pipe (`bondperf hash | head`) ends the output quietly instead of the process.
 enum StandardStreams {
-  static func writeOutput(_ text: String) { write(text, to: .standardOutput) }
+  private static let output = OutputSink(file: .standardOutput)
+  private static let error = OutputSink(file: .standardError)
 
-  static func writeError(_ text: String) { write(text, to: .standardError) }
+  static func writeOutput(_ text: String) { output.write(text) }
 
-  private static func write(_ text: String, to file: OutputFile) {
-    var text = text
-    text.withUTF8 { bytes in try? file.writeAll(UnsafeRawBufferPointer(bytes)) }
-  }
+  static func writeError(_ text: String) { error.write(text) }
 }

@@ -105,6 +105,17 @@ final class ChildProcess: @unchecked Sendable {
     process.waitUntilExit()
   }
 
+  /// Seconds until `text` shows up in the child's standard output or error,
+  /// waiting at most `timeout`; nil if it never does.
+  func secondsUntilOutput(contains text: String, within timeout: Duration) async throws -> Double? {
+    let started = ContinuousClock.now
+    while started.duration(to: .now) < timeout {
+      if (output + errorOutput).contains(text) { return e2eSeconds(started.duration(to: .now)) }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    return nil
+  }
+
   var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
   var errorOutput: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
   var transcript: String {

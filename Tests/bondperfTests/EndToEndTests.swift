@@ -92,10 +92,7 @@ func e2eRun(
   let serverDocument = try E2EDocument(serverProcess.output, from: "\(server) server")
   #expect(clientDocument.value("error") == nil, "client error: \(clientDocument.value("error") ?? "")")
   #expect(serverDocument.value("error") == nil, "server error: \(serverDocument.value("error") ?? "")")
-  let (whole, fraction) = elapsed.components
-  return E2ERun(
-    client: clientDocument, server: serverDocument,
-    seconds: Double(whole) + Double(fraction) / 1e18)
+  return E2ERun(client: clientDocument, server: serverDocument, seconds: e2eSeconds(elapsed))
 }
 
 let e2eBlock = 128 * 1024.0

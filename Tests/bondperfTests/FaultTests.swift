@@ -12,18 +12,6 @@ import Testing
 /// the test fails (by a hang caught by a time limit, or by a missing line).
 @Suite(.serialized)
 struct FaultTests {
-  /// Polls `text` until it contains `needle`; the seconds it took, or nil after `timeout`.
-  static func waitFor(
-    _ needle: String, in text: () -> String, timeout: Duration
-  ) async throws -> Double? {
-    let started = ContinuousClock.now
-    while started.duration(to: .now) < timeout {
-      if text().contains(needle) { return e2eSeconds(started.duration(to: .now)) }
-      try await Task.sleep(for: .milliseconds(20))
-    }
-    return nil
-  }
-
   /// SIGKILL the client 1.5 s into a 5 s test: the server says the client is
   /// gone within a few seconds, and serves the next test.
   ///
@@ -38,16 +26,12 @@ struct FaultTests {
     let port = try E2EPorts.free()
     let server = try await e2eBondperfServer(port: port)
     defer { server.kill() }
-    let client = try ChildProcess(
-      try E2EBinaries.bondperf(),
-      ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
+    let client = try await e2eTestInProgress(port: port, reverse: reverse)
     defer { client.kill() }
-    try await Task.sleep(for: .milliseconds(1500))
-    #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
     client.kill()
-    let noticed = try await Self.waitFor(
-      "bondperf: error - the client has unexpectedly closed the connection",
-      in: { server.output }, timeout: .seconds(5))
+    let noticed = try await server.secondsUntilOutput(
+      contains: "bondperf: error - the client has unexpectedly closed the connection",
+      within: .seconds(5))
     #expect(noticed != nil, "the server did not report the vanished client\n\(server.transcript)")
     #expect(server.isRunning, "\(server.transcript)")
     let (_, elapsed) = try await e2eGoodClient(port: port)
@@ -70,12 +54,8 @@ struct FaultTests {
     let port = try E2EPorts.free()
     let server = try await e2eBondperfServer(port: port)
     defer { server.kill() }
-    let client = try ChildProcess(
-      try E2EBinaries.bondperf(),
-      ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + (reverse ? ["-R"] : []))
+    let client = try await e2eTestInProgress(port: port, reverse: reverse)
     defer { client.kill() }
-    try await Task.sleep(for: .milliseconds(1500))
-    #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
     let killed = ContinuousClock.now
     server.kill()
     // Within 2 s: the control socket's end-of-file, not the end of the 5 s test, ends it.

@@ -7,16 +7,6 @@ import Testing
 extension EndToEnd {
   @Suite(.serialized)
   struct HardeningTests {
-    /// Waits up to `timeout` for `text` in the server's output.
-    func serverLog(_ server: ChildProcess, contains text: String, within timeout: Duration) async throws -> Bool {
-      let deadline = ContinuousClock.now + timeout
-      while ContinuousClock.now < deadline {
-        if (server.output + server.errorOutput).contains(text) { return true }
-        try await Task.sleep(for: .milliseconds(50))
-      }
-      return false
-    }
-
     /// Protection: pending control connections are read all at once.
     /// Fails without: one silent connection ahead in the queue would hold the
     /// next client for the full 10 s cookie timeout (four would hold it 40 s).
@@ -52,7 +42,7 @@ extension EndToEnd {
       let elapsed = e2eSeconds(started.duration(to: .now))
       #expect(answer.closed && answer.bytes.isEmpty, "\(answer)")
       #expect(elapsed > 0.8 && elapsed < 3, "dropped after \(elapsed) s")
-      #expect(try await serverLog(server, contains: "sent nothing within", within: .seconds(2)), "\(server.transcript)")
+      #expect(try await server.secondsUntilOutput(contains: "sent nothing within", within: .seconds(2)) != nil, "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
 
@@ -70,7 +60,7 @@ extension EndToEnd {
       let elapsed = e2eSeconds(started.duration(to: .now))
       #expect(answer.closed && elapsed < 2, "closed: \(answer.closed) after \(elapsed) s")
       #expect(
-        try await serverLog(server, contains: "do not start with an iperf3 cookie", within: .seconds(2)),
+        try await server.secondsUntilOutput(contains: "do not start with an iperf3 cookie", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
@@ -91,7 +81,7 @@ extension EndToEnd {
       #expect(answer.bytes == e2eServerError(114), "expected SERVER_ERROR IERECVPARAMS, got \(answer.bytes)")
       #expect(answer.closed && elapsed < 1.5, "answered after \(elapsed) s")
       #expect(
-        try await serverLog(server, contains: "frame length 4294967295 is outside", within: .seconds(2)),
+        try await server.secondsUntilOutput(contains: "frame length 4294967295 is outside", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
@@ -190,7 +180,7 @@ extension EndToEnd {
       let answer = client.control.readUntilClosed(timeout: .seconds(5))
       #expect(answer.bytes == e2eServerError(110), "expected SERVER_ERROR IEMESSAGE, got \(answer.bytes)")
       #expect(answer.closed)
-      #expect(try await serverLog(server, contains: "unknown control message 0x63", within: .seconds(2)), "\(server.transcript)")
+      #expect(try await server.secondsUntilOutput(contains: "unknown control message 0x63", within: .seconds(2)) != nil, "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
 
@@ -206,7 +196,7 @@ extension EndToEnd {
       #expect(try await greedy.exitStatus(within: .seconds(10)) == 1)
       #expect(greedy.output.contains("number of parallel streams too large"), "\(greedy.transcript)")
       #expect(
-        try await serverLog(server, contains: "this server allows 2 (--max-streams)", within: .seconds(2)),
+        try await server.secondsUntilOutput(contains: "this server allows 2 (--max-streams)", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port, ["-t", "1", "-P", "2"])
     }
@@ -225,7 +215,7 @@ extension EndToEnd {
       #expect(e2eSeconds(started.duration(to: .now)) < 3)
       #expect(outsider.output.contains("test authorization failed"), "\(outsider.transcript)")
       #expect(
-        try await serverLog(server, contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2)),
+        try await server.secondsUntilOutput(contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2)) != nil,
         "\(server.transcript)")
 
       let openPort = try E2EPorts.free()
@@ -247,7 +237,7 @@ extension EndToEnd {
       try await Task.sleep(for: .milliseconds(1500))
       kill(frozen.pid, SIGSTOP)
       let stopped = ContinuousClock.now
-      let found = try await serverLog(server, contains: "no data moved for", within: .seconds(8))
+      let found = try await server.secondsUntilOutput(contains: "no data moved for", within: .seconds(8)) != nil
       let elapsed = e2eSeconds(stopped.duration(to: .now))
       #expect(found, "\(server.transcript)")
       #expect(elapsed < 6, "the server gave up after \(elapsed) s")

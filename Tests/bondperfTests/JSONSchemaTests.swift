@@ -6,22 +6,6 @@ import Testing
   import Glibc
 #endif
 
-/// Ports 24000-24999 for the schema tests (the other end-to-end tests use 23000 and up).
-enum JSONTestPorts {
-  private static let next = Mutex<Int>(24000 + Int(getpid() % 100) * 10)
-
-  static func free() throws -> UInt16 {
-    for _ in 0..<1000 {
-      let port = next.withLock { value -> Int in
-        defer { value = value >= 24999 ? 24000 : value + 1 }
-        return value
-      }
-      if E2EPorts.canBind(UInt16(port)) { return UInt16(port) }
-    }
-    throw E2EError("no free TCP port between 24000 and 24999")
-  }
-}
-
 /// `-J` documents from real runs, checked against `schema/` and for internal consistency.
 extension EndToEnd {
   @Suite(.serialized)
@@ -31,27 +15,6 @@ extension EndToEnd {
     /// A hand-described one-slave bond on `lo`, so `bond`, `bond_slaves` and
     /// the per-slave rows appear on loopback (lo's counters are readable without root).
     static let loBond = ["--bond-policy", "layer3+4", "--slaves", "lo"]
-
-    /// Like ``e2eRun`` but on the schema tests' ports and with server arguments.
-    static func run(
-      server: E2EImplementation, clientArguments: [String], serverArguments: [String] = []
-    ) async throws -> E2ERun {
-      let port = try JSONTestPorts.free()
-      let serverProcess = try ChildProcess(
-        try server.executable(), ["-s", "-p", "\(port)", "-1", "-J"] + serverArguments)
-      defer { serverProcess.kill() }
-      try await E2EPorts.waitListening(port, server: serverProcess)
-      let clientProcess = try ChildProcess(
-        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-J"] + clientArguments)
-      defer { clientProcess.kill() }
-      let clientStatus = try await clientProcess.exitStatus(within: .seconds(25))
-      let serverStatus = try await serverProcess.exitStatus(within: .seconds(15))
-      #expect(clientStatus == 0, "client exit status\n\(clientProcess.transcript)")
-      #expect(serverStatus == 0, "server exit status\n\(serverProcess.transcript)")
-      return E2ERun(
-        client: try E2EDocument(clientProcess.output, from: "bondperf client"),
-        server: try E2EDocument(serverProcess.output, from: "\(server) server"), seconds: 0)
-    }
 
     static func expectValid(
       _ instance: Any, _ what: String, against reference: String = resultSchema,
@@ -89,8 +52,8 @@ extension EndToEnd {
     @Test(.timeLimit(.minutes(1)), arguments: cases)
     func realDocumentsValidateAndAddUp(_ test: Case) async throws {
       let bond = test.bond ? Self.loBond : []
-      let run = try await Self.run(
-        server: test.server, clientArguments: ["-t", "2"] + test.flags + bond,
+      let run = try await e2eRun(
+        client: .bondperf, server: test.server, clientArguments: ["-t", "2"] + test.flags + bond,
         serverArguments: test.server == .bondperf ? bond : [])
       try Self.expectValid(run.client.root, "the client document")
       try Self.expectValid(run.server.root, "the \(test.server) server document")
@@ -119,7 +82,8 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func omittedIntervalsOnlyDuringOmit() async throws {
-      let run = try await Self.run(server: .bondperf, clientArguments: ["-t", "3", "-O", "1"])
+      let run = try await e2eRun(
+        client: .bondperf, server: .bondperf, clientArguments: ["-t", "3", "-O", "1"])
       try Self.expectValid(run.client.root, "the -O 1 client document")
       try Self.expectValid(run.server.root, "the -O 1 server document")
       #expect(try run.client.number("start.test_start.omit") == 1)
@@ -132,7 +96,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func errorDocumentValidates() async throws {
-      let port = try JSONTestPorts.free()  // nothing listens there
+      let port = try E2EPorts.free()  // nothing listens there
       let client = try ChildProcess(try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-J", "-t", "1"])
       defer { client.kill() }
       let status = try await client.exitStatus(within: .seconds(15))
@@ -177,8 +141,8 @@ extension EndToEnd {
     @Test(.timeLimit(.minutes(1)))
     func wrongTypesAndMissingKeysFail() async throws {
       let validator = try JSONSchemaValidator.packaged()
-      let run = try await Self.run(
-        server: .bondperf, clientArguments: ["-t", "1"] + Self.loBond, serverArguments: Self.loBond)
+      let run = try await e2eRun(
+        client: .bondperf, server: .bondperf, clientArguments: ["-t", "1"] + Self.loBond, serverArguments: Self.loBond)
       let document = run.client.root
       #expect(validator.errors(document, against: Self.resultSchema).isEmpty)
 
@@ -247,7 +211,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func compareDocumentValidates() async throws {
-      let port = try JSONTestPorts.free()
+      let port = try E2EPorts.free()
       let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)", "-J"] + Self.loBond)
       defer { server.kill() }
       try await E2EPorts.waitListening(port, server: server)
@@ -274,7 +238,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func jsonStreamEventsArriveLive() async throws {
-      let port = try JSONTestPorts.free()
+      let port = try E2EPorts.free()
       let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)", "-1", "-J"])
       defer { server.kill() }
       try await E2EPorts.waitListening(port, server: server)

@@ -34,6 +34,20 @@ func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async thro
   return (document, elapsed)
 }
 
+/// Starts a bondperf client `-t 5` test (plus `extra`, `-R` when `reverse`)
+/// against `port` and returns it 1.5 s in, still running: the moment the fault
+/// tests kill one end.
+func e2eTestInProgress(port: UInt16, reverse: Bool, _ extra: [String] = []) async throws
+  -> ChildProcess
+{
+  let client = try ChildProcess(
+    try E2EBinaries.bondperf(),
+    ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + extra + (reverse ? ["-R"] : []))
+  try await Task.sleep(for: .milliseconds(1500))
+  #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
+  return client
+}
+
 /// A framed (4-byte big-endian length) message.
 func e2eFrame(_ body: [UInt8], length: UInt32? = nil) -> [UInt8] {
   let value = length ?? UInt32(body.count)
@@ -183,12 +197,8 @@ extension EndToEnd {
       let port = try E2EPorts.free()
       let server = try await e2eBondperfServer(port: port, ["-1"])
       defer { server.kill() }
-      let client = try ChildProcess(
-        try E2EBinaries.bondperf(),
-        ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5", "-J"] + (reverse ? ["-R"] : []))
+      let client = try await e2eTestInProgress(port: port, reverse: reverse, ["-J"])
       defer { client.kill() }
-      try await Task.sleep(for: .milliseconds(1500))
-      #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
       let killed = ContinuousClock.now
       server.kill()
       let status = try await client.exitStatus(within: .seconds(15))

@@ -29,12 +29,15 @@ final class ClientRun {
     }
   }
 
+  /// "HOST port PORT", for error lines that name the server.
+  private var serverName: String { "\(configuration.host) port \(configuration.port)" }
+
   /// A server that vanished mid-test (killed, rebooted) shows up as a closed
   /// control socket: keep iperf3's wording and say which server it was.
   private func namingTheServer(_ error: any Error) -> any Error {
     guard let failure = error as? PerfError, failure == .controlClosed else { return error }
     return PerfError(
-      "\(failure): the server \(configuration.host) port \(configuration.port) closed the "
+      "\(failure): the server \(serverName) closed the "
         + "connection mid-test (did it stop?)")
   }
 
@@ -128,7 +131,7 @@ final class ClientRun {
     for stream in streams {
       stream.start(
         blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
-        batchingReceives: !limits.hasLimit)
+        batchingReceives: !parameters.endsByCount)
     }
 
     var clock = IntervalClock(
@@ -156,7 +159,7 @@ final class ClientRun {
         if let message = try? control.pollMessage(until: .now + .milliseconds(200)) {
           try handleAbort(message, control)
         }
-        let server = "(server \(configuration.host) port \(configuration.port))"
+        let server = "(server \(serverName))"
         throw PerfError(
           failed.localSends
             ? "unable to write to stream socket: \(error) \(server)"
@@ -180,7 +183,7 @@ final class ClientRun {
       if idle >= idleLimit {
         throw PerfError(
           "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s (--rcv-timeout): "
-            + "the server \(configuration.host) port \(configuration.port) or the path to it "
+            + "the server \(serverName) or the path to it "
             + "has stopped")
       }
     }

@@ -127,7 +127,7 @@ final class ServerTest {
     for stream in streams {
       stream.start(
         blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
-        batchingReceives: parameters.num == 0 && parameters.blockCount == 0)
+        batchingReceives: !parameters.endsByCount)
     }
 
     var clock = IntervalClock(

@@ -73,6 +73,10 @@ public struct TestParameters: Sendable, Equatable {
     return transport.defaultBlockLength
   }
 
+  /// Whether the test ends after a number of bytes (`-n`) or blocks (`-k`)
+  /// rather than after a time.
+  public var endsByCount: Bool { num > 0 || blockCount > 0 }
+
   public static func == (lhs: TestParameters, rhs: TestParameters) -> Bool {
     lhs.json == rhs.json
   }
