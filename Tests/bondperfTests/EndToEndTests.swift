@@ -177,6 +177,18 @@ extension EndToEnd {
           largest = max(sent, try client.number("end.sum_sent_bidir_reverse.bytes"))
         }
         #expect(largest >= limit, "-n \(bytes): sent only \(largest)")
+        if test.server == .bondperf && test.mode != .normal {
+          // bondperf's senders stop at the limit on the server too (as iperf3 3.16+ does).
+          let key = test.mode == .reverse ? "end.sum_sent.bytes" : "end.sum_sent_bidir_reverse.bytes"
+          let serverSent = try server.number(key)
+          #expect(serverSent <= limit + slack, "-n \(bytes): the server sent \(serverSent) B")
+        }
+        if test.client == .bondperf && test.server == .bondperf && test.mode == .normal {
+          // The client sends TEST_END once its bytes are acknowledged and the server reads
+          // its queues dry before its last sample: no byte goes uncounted.
+          let serverReceived = try server.number("end.sum_received.bytes")
+          #expect(serverReceived == sent, "-n \(bytes): server received \(serverReceived) of \(sent) B")
+        }
       } else {
         let seconds = try client.number("end.sum_sent.seconds")
         #expect(seconds > 0.9 && seconds < 2.0, "-t 1 lasted \(seconds) s")

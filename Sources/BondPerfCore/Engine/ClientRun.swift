@@ -191,7 +191,14 @@ final class ClientRun {
     // Stop sending, take the last (partial) sample, and end the test.
     // Let a send() that was in progress return and be counted before the final
     // sample; otherwise the server can report more bytes received than we sent.
-    DataStream.stopAll(streams.filter(\.localSends), shutdown: .write)
+    let senders = streams.filter(\.localSends)
+    DataStream.stopAll(senders, shutdown: .write)
+    if parameters.endsByCount && !interrupted {
+      // `-n` / `-k` count bytes delivered: TEST_END goes once the server's kernel has
+      // them all (it reads its queues dry before its last sample), not while some
+      // still wait in our send buffers.
+      DataStream.awaitDelivery(of: senders)
+    }
     let end = ContinuousClock.now
     let cpu = CPUUsage.now().percent(since: cpuStart)
     if let last = sampler.finish(clock, at: end) {

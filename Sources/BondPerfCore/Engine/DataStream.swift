@@ -91,6 +91,34 @@ public final class DataStream: Sendable {
     for stream in streams { stream.join(timeout: timeout) }
   }
 
+  /// Waits until the peer's kernel has acknowledged everything `streams` wrote, so
+  /// a test that ends by bytes or blocks ends with them received rather than still
+  /// queued or in flight.
+  ///
+  /// - Parameters:
+  ///   - streams: Sending streams whose workers have stopped.
+  ///   - patience: Gives up when nothing more was acknowledged for this long, so a
+  ///     cut path or a vanished peer cannot hold the test.
+  /// - Returns: The bytes still unacknowledged when it returned; 0 when all arrived.
+  @discardableResult
+  static func awaitDelivery(of streams: [DataStream], patience: Duration = .seconds(1)) -> Int {
+    var outstanding = Int.max
+    var lastProgress = ContinuousClock.now
+    while true {
+      let now = streams.reduce(0) { sum, stream in
+        sum + ((try? stream.connection.socket.unacknowledgedBytes) ?? 0)
+      }
+      if now == 0 { return 0 }
+      if now < outstanding {
+        outstanding = now
+        lastProgress = .now
+      } else if lastProgress.duration(to: .now) > patience {
+        return now
+      }
+      Thread.sleep(forTimeInterval: 0.001)
+    }
+  }
+
   /// Waits for the worker to end; false if it did not within `timeout`.
   @discardableResult
   func join(timeout: Duration = .seconds(5)) -> Bool {

@@ -121,7 +121,10 @@ final class ServerTest {
       interval: configuration.interval)
     record.start?.dataPath = configuration.dataPath
     observer.started(record)
-    let limits = TestLimits(byteLimit: 0, blockLimit: 0)
+    // The client ends the test; the limits only stop this side's senders at `-n` / `-k`
+    // (iperf3 3.16+ does the same), so `-R -n 20M` moves 20 MiB and not what the
+    // link carries until TEST_END arrives.
+    let limits = TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let sampler = StreamSampler(
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.monitor)
     for stream in streams {
@@ -176,18 +179,21 @@ final class ServerTest {
           throw PerfError("the client has unexpectedly closed the connection")
         }
       }
-      if let report = sampler.step(&clock, at: .now).report {
+      let (report, omitEnded) = sampler.step(&clock, at: .now)
+      if omitEnded { limits.resetSent() }
+      if let report {
         record.intervals.append(report)
         observer.interval(report, record: record)
       }
     }
 
-    // TEST_END: last sample, close the data sockets, print, then exchange.
+    // TEST_END: close the data sockets, last sample, print, then exchange. Receivers
+    // read what is already queued before they see the shutdown, so those bytes count.
+    DataStream.stopAll(streams, shutdown: .both)
     if let last = sampler.finish(clock, at: .now) {
       record.intervals.append(last)
       observer.interval(last, record: record)
     }
-    DataStream.stopAll(streams, shutdown: .both)
     let cpu = CPUUsage.now().percent(since: cpuStart)
     let congestion = streams.first.flatMap { try? $0.connection.socket.congestionControl }
     let totals = sampler.localTotals()

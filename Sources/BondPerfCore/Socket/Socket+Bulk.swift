@@ -1,3 +1,4 @@
+import CBondPerfLinux
 import Glibc
 
 extension Socket {
@@ -39,6 +40,23 @@ extension Socket {
     var position = off_t(offset)
     return try systemCall("sendfile") {
       Glibc.sendfile(descriptor, file.descriptor, &position, count)
+    }
+  }
+
+  /// Bytes written to this TCP socket that the peer has not acknowledged yet, unsent
+  /// ones included; a sent FIN counts as one until it is acknowledged.
+  ///
+  /// Zero means everything written is in the peer's kernel: received, though perhaps
+  /// not yet read.
+  ///
+  /// - Throws: A ``SocketError`` for `ioctl`, e.g. `EINVAL` on a listening socket.
+  ///
+  /// The corresponding C function is `ioctl(2)` with `SIOCOUTQ` (tcp(7)).
+  public var unacknowledgedBytes: Int {
+    get throws(SocketError) {
+      var bytes: CInt = 0
+      _ = try systemCall("ioctl", "SIOCOUTQ") { cbondperf_unacknowledged_bytes(descriptor, &bytes) }
+      return Int(bytes)
     }
   }
 }

@@ -9,4 +9,13 @@
 /// The corresponding C function is `memfd_create(2)` with `MFD_CLOEXEC`.
 int cbondperf_memfd_create(const char *name);
 
+/// Reads how many bytes a TCP socket has written but the peer has not yet
+/// acknowledged (unsent bytes included) into `bytes`.
+///
+/// `ioctl` is variadic, which Swift can't call, so this shim makes the call.
+/// Returns 0, or -1 with `errno` set.
+///
+/// The corresponding C function is `ioctl(2)` with `SIOCOUTQ` (tcp(7)).
+int cbondperf_unacknowledged_bytes(int descriptor, int *bytes);
+
 #endif
