@@ -182,7 +182,7 @@ struct BondOptions: ParsableArguments {
         let clientSends = record.connected.contains { $0.localSends }
         let local = BondReport.rows(
           description: description, connected: record.connected,
-          totals: monitor?.lastTotals ?? [], dataOnTx: clientSends)
+          totals: monitor?.lastTotals ?? [], dataOnTx: clientSends, stalled: record.stalledStreams)
         if !local.isEmpty {
           sink.line("")
           sink.line(BondReport.table(title: "Per-slave truth, this host (\(description.origin)):", rows: local))
@@ -191,7 +191,7 @@ struct BondOptions: ParsableArguments {
         if !peer.isEmpty {
           let rows = BondReport.rows(
             description: description, connected: record.connected, totals: peer,
-            dataOnTx: !clientSends)
+            dataOnTx: !clientSends, stalled: record.stalledStreams)
           sink.line(BondReport.table(title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
         }
       },

@@ -106,6 +106,19 @@ struct ReportingTests {
     #expect(rr.allSatisfy { $0.verdict == "per-packet (balance-rr)" })
   }
 
+  @Test func aStreamThatStalledForGoodMarksItsSlave() throws {
+    // Stream 4 (on s2) stopped at 1.3 s and never moved again; stream 1 (on s0) came back.
+    let streams = try connected([0, 2, 2, 3])
+    let stalled = [
+      StalledStream(id: 1, socket: 5, predictedSlave: 0, lastData: 0.8, idleFor: 2, resumedAt: 3.1),
+      StalledStream(id: 4, socket: 8, predictedSlave: 2, lastData: 1.34, idleFor: 2),
+    ]
+    let rows = BondReport.rows(
+      description: description(), connected: streams, totals: totals([25_000_000, 10_000, 40_000_000, 25_000_000]),
+      dataOnTx: true, stalled: stalled)
+    #expect(rows.map(\.verdict) == ["ok", "ok", "STALLED: stream 4 stopped at 1.3 s", "ok"])
+  }
+
   @Test func serverTotalsRoundTripThroughTheResultsExchange() {
     let sent = totals([100, 200])
     let extra = BondReport.serverExtra(totals: sent)

@@ -115,6 +115,11 @@ extension TestbedTests {
       #expect(onCut.count == 1, "one stream per slave: \(streams)")
       #expect(named == onCut, "stalled \(named), predicted on s\(cut): \(onCut)")
       #expect(stalled.allSatisfy { $0["predicted_slave"] as? Int == cut }, "\(stalled)")
+      let rows = try #require(bond["per_slave"] as? [[String: Any]])
+      let verdicts = rows.map { ($0["slave"] as? Int ?? -1, $0["verdict"] as? String ?? "") }
+      for (slave, verdict) in verdicts {
+        #expect(verdict.hasPrefix("STALLED") == (slave == cut), "per-slave verdicts \(verdicts)")
+      }
       let received = (end["sum_received"] as? [String: Any])?["bits_per_second"] as? Double ?? 0
       #expect(received > 100e6, "three live slaves should still carry data: \(received / 1e6) Mbit/s")
 

@@ -10,11 +10,12 @@ public enum BondReport {
     public var verdict: String
   }
 
-  /// Judges each slave: traffic where no stream was predicted, or too little
-  /// where streams were, is flagged. `dataOnTx` says which counter carries the data.
+  /// Judges each slave: a stream predicted there that stalled and never moved again,
+  /// traffic where no stream was predicted, or too little where streams were, is
+  /// flagged. `dataOnTx` says which counter carries the data.
   public static func rows(
     description: BondDescription, connected: [ConnectedStream], totals: [SlaveSample],
-    dataOnTx: Bool
+    dataOnTx: Bool, stalled: [StalledStream] = []
   ) -> [SlaveRow] {
     let perPacket = description.model.mode == .balanceRR
     let predictedBySlave = Dictionary(grouping: connected.compactMap { stream in
@@ -27,7 +28,13 @@ public enum BondReport {
       let predicted = (predictedBySlave[sample.index] ?? []).map(\.id)
       let bytes = dataOnTx ? sample.txBytes : sample.rxBytes
       var verdict = "ok"
-      if perPacket {
+      let stopped = stalled.filter { $0.resumedAt == nil && $0.predictedSlave == sample.index }
+      if let first = stopped.min(by: { $0.lastData < $1.lastData }) {
+        let ids = stopped.map { String($0.id) }.joined(separator: ",")
+        verdict =
+          "STALLED: stream\(stopped.count == 1 ? "" : "s") \(ids) stopped at "
+          + "\(Units.fixed(first.lastData, decimals: 1)) s"
+      } else if perPacket {
         verdict = "per-packet (balance-rr)"
       } else if predictedCount > 0 && total > 0 {
         let expected = Double(total) * Double(predicted.count) / Double(predictedCount)
@@ -146,13 +153,13 @@ public enum BondReport {
     ))
     let localRows = rows(
       description: description, connected: record.connected, totals: localTotals,
-      dataOnTx: clientSends)
+      dataOnTx: clientSends, stalled: record.stalledStreams)
     members.append(("per_slave", rowsJSON(localRows)))
     let peer = peerTotals(record.peerExtra)
     if !peer.isEmpty {
       let peerRows = rows(
         description: description, connected: record.connected, totals: peer,
-        dataOnTx: !clientSends)
+        dataOnTx: !clientSends, stalled: record.stalledStreams)
       members.append(("peer_per_slave", rowsJSON(peerRows)))
     }
     return .object(members)
