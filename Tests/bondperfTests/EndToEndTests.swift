@@ -198,5 +198,17 @@ extension EndToEnd {
         "E2E \(test.testDescription): sent \(Int(sent)) B, received \(Int(received)) B, "
           + String(format: "%.2f Gbit/s, wall %.2f s", rate, run.seconds))
     }
+
+    /// `-n` counts what moves after the omit period, in both directions. iperf3 3.12 resets
+    /// only what it sent, so its `-R -n 10M -O 1` ends as the omit period does with 0 bytes.
+    @Test(.timeLimit(.minutes(1)), arguments: [[String](), ["-R"]])
+    func byteLimitCountsAfterTheOmitPeriod(_ direction: [String]) async throws {
+      let limit = 10.0 * 1_048_576
+      let run = try await e2eRun(
+        client: .bondperf, server: .bondperf, clientArguments: direction + ["-n", "10M", "-O", "1"])
+      let received = try run.client.number("end.sum_received.bytes")
+      #expect(received >= limit, "\(direction) -n 10M -O 1 measured \(received) B after the omit period")
+      #expect(try run.client.number("end.sum_sent.bytes") > 0)
+    }
   }
 }

@@ -174,7 +174,7 @@ final class ClientRun {
       let after = ContinuousClock.now
       if !sampler.omitting, let endAt, after >= endAt { break }
       let (report, omitEnded) = sampler.step(&clock, at: after)
-      if omitEnded { limits.resetSent() }
+      if omitEnded { limits.reset() }
       if let report {
         record.intervals.append(report)
         observer.interval(report, record: record)

@@ -123,8 +123,12 @@ final class ServerTest {
     observer.started(record)
     // The client ends the test; the limits only stop this side's senders at `-n` / `-k`
     // (iperf3 3.16+ does the same), so `-R -n 20M` moves 20 MiB and not what the
-    // link carries until TEST_END arrives.
-    let limits = TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
+    // link carries until TEST_END arrives. Not with `-O`: the client counts from the
+    // end of its omit period, which this side can only guess to within a round trip.
+    let limits =
+      parameters.omit > 0
+      ? TestLimits(byteLimit: 0, blockLimit: 0)
+      : TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let sampler = StreamSampler(
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.monitor)
     for stream in streams {
@@ -179,9 +183,7 @@ final class ServerTest {
           throw PerfError("the client has unexpectedly closed the connection")
         }
       }
-      let (report, omitEnded) = sampler.step(&clock, at: .now)
-      if omitEnded { limits.resetSent() }
-      if let report {
+      if let report = sampler.step(&clock, at: .now).report {
         record.intervals.append(report)
         observer.interval(report, record: record)
       }

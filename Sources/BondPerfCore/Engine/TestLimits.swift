@@ -33,9 +33,13 @@ public final class TestLimits: Sendable {
       || (blockLimit > 0 && receivedBlocks.load(ordering: .relaxed) >= blockLimit)
   }
 
-  /// After the omit period the sent totals start again (as iperf3 does).
-  func resetSent() {
+  /// After the omit period the totals start again: `-n` / `-k` count what moves after
+  /// it, in either direction (iperf3 3.12 resets only what it sent, so its `-R -n -O`
+  /// ends as the omit period does, having measured nothing).
+  func reset() {
     sentBytes.store(0, ordering: .relaxed)
     sentBlocks.store(0, ordering: .relaxed)
+    receivedBytes.store(0, ordering: .relaxed)
+    receivedBlocks.store(0, ordering: .relaxed)
   }
 }
