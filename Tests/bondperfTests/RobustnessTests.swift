@@ -86,6 +86,32 @@ extension EndToEnd {
       print(String(format: "E2E busy: refused second client; first ran %.2f s, %.0f B received", seconds, bytes))
     }
 
+    /// Ctrl-C mid-test: `-J` prints one document with what was measured and the error
+    /// (as iperf3 does; it printed two documents before); text prints the summary, then
+    /// the error line. The server serves the next test.
+    @Test(.timeLimit(.minutes(1)), arguments: [["-J"], []])
+    func interruptedClientReportsWhatItMeasured(_ format: [String]) async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      let client = try await e2eTestInProgress(port: port, reverse: false, format)
+      defer { client.kill() }
+      Foundation.kill(client.pid, SIGINT)
+      #expect(try await client.exitStatus(within: .seconds(10)) == 1, "\(client.transcript)")
+      let interrupt = "interrupt - the client has terminated"
+      if format.isEmpty {
+        let output = client.output
+        let summary = try #require(output.range(of: "sender"), "no summary\n\(output)")
+        let error = try #require(output.range(of: "bondperf: error - \(interrupt)"), "\(output)")
+        #expect(summary.upperBound < error.lowerBound, "the summary comes first\n\(output)")
+      } else {
+        let document = try E2EDocument(client.output, from: "interrupted -J client")
+        #expect(document.value("error") as? String == interrupt)
+        #expect(try document.number("end.sum_sent.bytes") > 0)
+      }
+      _ = try await e2eGoodClient(port: port)
+    }
+
     /// What a silent peer sends before going quiet.
     enum Silence: String, CaseIterable, Sendable {
       case nothing

@@ -214,10 +214,9 @@ final class ClientRun {
     }
 
     if interrupted {
+      // What was measured goes out with the error, in one report (iperf3's -J does the same).
       try? control.send(.clientTerminate)
       record.summary = summary
-      observer.finished(record)
-      DataStream.stopAll(streams, shutdown: .both)
       throw PerfError.interrupted
     }
 

@@ -4,7 +4,11 @@ import Synchronization
 /// The server's accept loop and one test at a time, on the server's thread.
 final class ServerRun {
   let server: Server
-  let listener: SharedSocket
+  private(set) var listener: SharedSocket
+  /// The `-w` the listener's buffers were set to; nil for the kernel's autotuned default.
+  private var listenerWindow: Int?
+  /// Why the listener could not be reopened; the server can't go on without one.
+  private var listenerFailure: PerfError?
   var configuration: ServerConfiguration { server.configuration }
   var testNumber = 1
   private var pending: [PendingControl] = []
@@ -15,7 +19,10 @@ final class ServerRun {
   }
 
   /// The listening socket: dual-stack `::` unless an address or family is given.
-  static func listen(_ configuration: ServerConfiguration) throws -> SharedSocket {
+  ///
+  /// - Parameter window: Send and receive buffer sizes for the connections it accepts
+  ///   (`-w`); nil leaves them to the kernel's autotuning.
+  static func listen(_ configuration: ServerConfiguration, window: Int? = nil) throws -> SharedSocket {
     let address: IPAddress
     if let bind = configuration.bindAddress {
       address = bind
@@ -26,6 +33,10 @@ final class ServerRun {
     try socket.setReuseAddress(true)
     if !address.isIPv4 { try socket.setIPv6Only(configuration.family == .ipv6) }
     if let device = configuration.bindDevice { try socket.bindToDevice(device) }
+    if let window {
+      try socket.setSendBufferSize(window)
+      try socket.setReceiveBufferSize(window)
+    }
     do {
       try socket.bind(to: SocketAddress(ip: address, port: configuration.port))
       try socket.listen(backlog: 128)
@@ -49,6 +60,7 @@ final class ServerRun {
       for other in pending { other.control.refuse() }
       pending.removeAll()
       ServerTest(run: self, control: control, cookie: cookie, observer: observer).execute()
+      if let listenerFailure { throw listenerFailure }
       testNumber += 1
       if configuration.oneOff { return }
     }
@@ -133,6 +145,35 @@ final class ServerRun {
 
   private var allowedText: String {
     configuration.allowedNetworks.map(\.description).joined(separator: ",")
+  }
+
+  /// Reopens the listener when a test's `-w` differs from the buffers it hands out,
+  /// before the test's data connections arrive.
+  ///
+  /// Linux sizes a connection's receive window in the handshake, from the listener's
+  /// buffer. A smaller `SO_RCVBUF` set after `accept` leaves the client sending into a
+  /// window the buffer can't hold, and the dropped segments cut `-w 8K` on loopback from
+  /// 165 MB/s to 0.2. iperf3 reopens its listener the same way. Connections still queued
+  /// are refused first; the old socket stops listening (and is closed once released)
+  /// before the new one binds the port.
+  ///
+  /// - Throws: A ``PerfError`` if the port can't be bound again; the server then stops
+  ///   after this test, since it has nothing left to listen on.
+  func reopenListener(window: Int?) throws {
+    guard window != listenerWindow else { return }
+    while let queued = try? listener.socket.acceptIfReady() {
+      let peer = queued.peer
+      ControlConnection(queued.socket, peer: peer).refuse()
+    }
+    try? listener.socket.shutdown(.both)
+    do {
+      listener = try Self.listen(configuration, window: window)
+      listenerWindow = window
+    } catch {
+      let failure = PerfError("unable to reopen the listener with -w \(window ?? 0): \(error)")
+      listenerFailure = failure
+      throw failure
+    }
   }
 
   /// Refuses a connection that arrives while a test runs (ACCESS_DENIED).

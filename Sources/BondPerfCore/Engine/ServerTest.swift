@@ -83,6 +83,7 @@ final class ServerTest {
     }
     try checkLimits(parameters)
     try transition(.paramsExchanged)
+    try run.reopenListener(window: parameters.window)
     try send(.createStreams)
 
     let mode = parameters.mode
@@ -298,10 +299,6 @@ final class ServerTest {
       try? socket.sendAll([ControlMessage.accessDenied.byte])
       socket.close()
       return
-    }
-    if let window = parameters.window {
-      try? socket.setSendBufferSize(window)
-      try? socket.setReceiveBufferSize(window)
     }
     if let congestion = parameters.congestion { try? socket.setCongestionControl(congestion) }
     if parameters.noDelay { try? socket.setNoDelay(true) }

@@ -1,6 +1,7 @@
 /// Prints one `-J` document per test, at its end (also on failure).
 public final class JSONReporter: TestObserver {
   let sink: OutputSink
+  private let document = OnceFlag()
   /// Called with the final document before it is printed (the bond layer adds `bond`).
   let decorate: @Sendable (TestRecord) -> TestRecord
 
@@ -15,13 +16,24 @@ public final class JSONReporter: TestObserver {
   public func interval(_ interval: IntervalReport, record: TestRecord) {}
 
   public func finished(_ record: TestRecord) {
-    sink.line(IperfJSON.document(decorate(record)).iperf3PrettyText)
+    printDocument(record)
   }
 
+  /// The document with an `error` key. A failure after the document went out (a
+  /// server whose results exchange breaks) goes to standard error instead, so the
+  /// output stays one document per test.
   public func failed(_ message: String, record: TestRecord) {
     var record = record
     record.error = message
+    if !printDocument(record) { warning("error - \(message)") }
+  }
+
+  /// Prints the test's document unless one was printed already; false then.
+  @discardableResult
+  private func printDocument(_ record: TestRecord) -> Bool {
+    guard document.claim() else { return false }
     sink.line(IperfJSON.document(decorate(record)).iperf3PrettyText)
+    return true
   }
 
   public func serverOutput(for record: TestRecord) -> (json: JSONValue?, text: String?) {

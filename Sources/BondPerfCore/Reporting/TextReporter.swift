@@ -4,8 +4,9 @@ import Synchronization
 public final class TextReporter: TestObserver {
   let sink: OutputSink
   let slaveNames: [String]
-  private let printedHeader = Mutex<Bool>(false)
+  private let header = OnceFlag()
   private let endedWithSeparator = Mutex<Bool>(false)
+  private let summary = OnceFlag()
 
   public init(sink: OutputSink = OutputSink(), slaveNames: [String] = []) {
     self.sink = sink
@@ -30,11 +31,7 @@ public final class TextReporter: TestObserver {
 
   public func interval(_ interval: IntervalReport, record: TestRecord) {
     let sending = interval.streams.contains { $0.localSends && $0.tcp != nil }
-    let first = printedHeader.withLock { value -> Bool in
-      defer { value = true }
-      return !value
-    }
-    if first { sink.line(TextReport.intervalHeader(sending: sending)) }
+    if header.claim() { sink.line(TextReport.intervalHeader(sending: sending)) }
     for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
     let groups = IperfJSON.groups(record)
     if interval.streams.count > 1 {
@@ -54,16 +51,24 @@ public final class TextReporter: TestObserver {
   }
 
   public func finished(_ record: TestRecord) {
-    if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
-    for line in TextReport.summary(record) { sink.line(line) }
+    printSummary(record)
     if let text = record.serverOutputText {
       sink.line("\nServer output:\n" + text)
     }
     if record.start?.role == .client { sink.line("\niperf Done.") }
   }
 
+  /// A test that ended early with results (an interrupted client) prints them first,
+  /// as iperf3 does, unless ``finished(_:)`` already did.
   public func failed(_ message: String, record: TestRecord) {
+    if record.summary != nil { printSummary(record) }
     sink.line("bondperf: error - \(message)")
+  }
+
+  private func printSummary(_ record: TestRecord) {
+    guard summary.claim() else { return }
+    if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
+    for line in TextReport.summary(record) { sink.line(line) }
   }
 
   public func stalled(_ streams: [StalledStream], record: TestRecord) {
