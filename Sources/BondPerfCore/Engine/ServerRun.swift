@@ -20,9 +20,14 @@ final class ServerRun {
 
   /// The listening socket: dual-stack `::` unless an address or family is given.
   ///
-  /// - Parameter window: Send and receive buffer sizes for the connections it accepts
-  ///   (`-w`); nil leaves them to the kernel's autotuning.
-  static func listen(_ configuration: ServerConfiguration, window: Int? = nil) throws -> SharedSocket {
+  /// - Parameters:
+  ///   - port: The port, when not the configured one (a listener reopened on the port
+  ///     the kernel chose for `-p 0`).
+  ///   - window: Send and receive buffer sizes for the connections it accepts (`-w`);
+  ///     nil leaves them to the kernel's autotuning.
+  static func listen(
+    _ configuration: ServerConfiguration, port: UInt16? = nil, window: Int? = nil
+  ) throws -> SharedSocket {
     let address: IPAddress
     if let bind = configuration.bindAddress {
       address = bind
@@ -38,7 +43,7 @@ final class ServerRun {
       try socket.setReceiveBufferSize(window)
     }
     do {
-      try socket.bind(to: SocketAddress(ip: address, port: configuration.port))
+      try socket.bind(to: SocketAddress(ip: address, port: port ?? configuration.port))
       try socket.listen(backlog: 128)
       try socket.setNonBlocking()
     } catch {
@@ -165,9 +170,10 @@ final class ServerRun {
       let peer = queued.peer
       ControlConnection(queued.socket, peer: peer).refuse()
     }
+    let port = (try? listener.socket.localAddress.port) ?? configuration.port
     try? listener.socket.shutdown(.both)
     do {
-      listener = try Self.listen(configuration, window: window)
+      listener = try Self.listen(configuration, port: port, window: window)
       listenerWindow = window
     } catch {
       let failure = PerfError("unable to reopen the listener with -w \(window ?? 0): \(error)")
