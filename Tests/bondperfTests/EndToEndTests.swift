@@ -199,6 +199,22 @@ extension EndToEnd {
           + String(format: "%.2f Gbit/s, wall %.2f s", rate, run.seconds))
     }
 
+    /// The client stops sending without a FIN and the server closes first, so TIME_WAIT
+    /// stays on the server and `--cport` works again at once (it failed with EADDRINUSE
+    /// for 60 s when the client kept the TIME_WAIT).
+    @Test(.timeLimit(.minutes(1)))
+    func sourcePortIsFreeForTheNextTest() async throws {
+      let port = try E2EPorts.free()
+      let server = try await e2eBondperfServer(port: port)
+      defer { server.kill() }
+      let sourcePort = try E2EPorts.free()
+      for run in 1...2 {
+        let (document, _) = try await e2eGoodClient(port: port, ["-t", "1", "--cport", "\(sourcePort)"])
+        let connected = try #require(document.array("start.connected").first as? [String: Any])
+        #expect((connected["local_port"] as? NSNumber)?.intValue == Int(sourcePort), "run \(run)")
+      }
+    }
+
     /// `-n` counts what moves after the omit period, in both directions. iperf3 3.12 resets
     /// only what it sent, so its `-R -n 10M -O 1` ends as the omit period does with 0 bytes.
     @Test(.timeLimit(.minutes(1)), arguments: [[String](), ["-R"]])

@@ -191,8 +191,10 @@ final class ClientRun {
     // Stop sending, take the last (partial) sample, and end the test.
     // Let a send() that was in progress return and be counted before the final
     // sample; otherwise the server can report more bytes received than we sent.
+    // No shutdown: a FIN from here would leave this side in TIME_WAIT on its source
+    // ports; the server closes the streams when TEST_END arrives.
     let senders = streams.filter(\.localSends)
-    DataStream.stopAll(senders, shutdown: .write)
+    DataStream.stopAll(senders, shutdown: nil)
     if parameters.endsByCount && !interrupted {
       // `-n` / `-k` count bytes delivered: TEST_END goes once the server's kernel has
       // them all (it reads its queues dry before its last sample), not while some

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// The worker does blocking `send`/`recv` on a reusable buffer on its own
 /// thread. It stops when ``stop(shutdown:)`` sets the flag and shuts the
-/// socket down, which wakes a blocked call.
+/// socket down, which wakes a blocked call; a sender also looks at the flag
+/// every ``sendWait``, so it can be stopped without a shutdown.
 public final class DataStream: Sendable {
   /// The iperf3 stream id (1, 3, 4, ...).
   public let id: Int
@@ -75,16 +76,17 @@ public final class DataStream: Sendable {
   /// no resident memory anyway.
   static let stackSize = 256 << 10
 
-  /// Asks the worker to stop and wakes it with `shutdown(2)`.
-  func stop(shutdown how: ShutdownMode) {
+  /// Asks the worker to stop and wakes it with `shutdown(2)`, or, with `how` nil, lets
+  /// a sender see the flag within ``sendWait`` and leaves the connection as it is.
+  func stop(shutdown how: ShutdownMode?) {
     stopping.store(true, ordering: .relaxed)
-    try? connection.socket.shutdown(how)
+    if let how { try? connection.socket.shutdown(how) }
   }
 
   /// Stops every stream in `streams` first, then waits for each worker, so
   /// they all wind down in parallel.
   static func stopAll(
-    _ streams: some Sequence<DataStream>, shutdown how: ShutdownMode,
+    _ streams: some Sequence<DataStream>, shutdown how: ShutdownMode?,
     timeout: Duration = .seconds(2)
   ) {
     for stream in streams { stream.stop(shutdown: how) }
@@ -153,6 +155,8 @@ public final class DataStream: Sendable {
       record(error)
       return
     }
+    // Best effort: without it only a shutdown wakes a sender blocked on a full buffer.
+    try? socket.socket.setSendTimeout(DataStream.sendWait)
     while !stopping.load(ordering: .relaxed) {
       if counting && limits.sendingDone {
         // Like iperf3 3.16+: a sender at the limit idles until TEST_END.
@@ -169,6 +173,9 @@ public final class DataStream: Sendable {
           } else {
             sent = try socket.socket.send(UnsafeRawBufferPointer(rebasing: payload[offset...]))
           }
+        } catch where error.errno == .wouldBlock {
+          if stopping.load(ordering: .relaxed) { return }
+          continue  // the peer's window stayed shut for `sendWait`
         } catch {
           record(error)
           return
@@ -227,6 +234,12 @@ public final class DataStream: Sendable {
       }
     }
   }
+
+  /// How long a send may block on a full buffer before the sender looks at its stop
+  /// flag (`SO_SNDTIMEO`), so the client can stop sending without a FIN: the server
+  /// then closes first and keeps the TIME_WAIT, as iperf3's does, and the client's
+  /// source ports (`--cport`, pinned) are free for the next test.
+  static let sendWait = Duration.milliseconds(10)
 
   /// How many queued bytes wake a discarding receiver (`SO_RCVLOWAT`): 256 KiB moved
   /// loopback from about 20 to 29 Gbit/s in a C test (1 stream, medians of 3).
