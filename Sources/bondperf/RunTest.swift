@@ -1,6 +1,7 @@
 import ArgumentParser
 import BondPerfCore
 import Dispatch
+import Foundation
 
 /// Runs a client or a server test for the CLI: signals, output, exit status.
 enum RunTest {
@@ -14,7 +15,12 @@ enum RunTest {
     let client = Client(
       configuration: configuration, observer: observer, monitor: setup.monitor,
       extraResults: setup.extraResults)
-    let sources = Signals.onTermination { _ in client.interrupt() }
+    let sources = Signals.onTermination { _ in
+      guard !client.interrupt() else { return }  // the test winds down and reports
+      // Connecting, setting up or exchanging results (or a second signal): don't wait.
+      observer.failed("\(PerfError.interrupted)", record: TestRecord())
+      exit(1)
+    }
     defer { sources.forEach { $0.cancel() } }
     do {
       let record = try await client.run()

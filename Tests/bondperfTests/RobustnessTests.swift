@@ -1,3 +1,4 @@
+import BondPerfCore
 import Foundation
 import Testing
 
@@ -110,6 +111,34 @@ extension EndToEnd {
         #expect(try document.number("end.sum_sent.bytes") > 0)
       }
       _ = try await e2eGoodClient(port: port)
+    }
+
+    /// Ctrl-C while the client waits on a server that accepted and never answers ends
+    /// it at once with iperf3's error (it waited out the 30 s control timeout); `-J`
+    /// still prints one document, with the error.
+    @Test(.timeLimit(.minutes(1)), arguments: [["-J"], []])
+    func interruptWhileSettingUpEndsAtOnce(_ format: [String]) async throws {
+      let silent = try Socket(family: .ipv4)
+      try silent.bind(to: SocketAddress(ip: try #require(IPAddress("127.0.0.1")), port: 0))
+      try silent.listen()  // the kernel completes the handshake; nobody reads
+      let port = try silent.localAddress.port
+      let client = try ChildProcess(
+        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"] + format)
+      defer { client.kill() }
+      try await Task.sleep(for: .milliseconds(1000))
+      #expect(client.isRunning, "the client should be waiting for PARAM_EXCHANGE\n\(client.transcript)")
+      let signalled = ContinuousClock.now
+      Foundation.kill(client.pid, SIGINT)
+      #expect(try await client.exitStatus(within: .seconds(5)) == 1, "\(client.transcript)")
+      let elapsed = e2eSeconds(signalled.duration(to: .now))
+      #expect(elapsed < 2, "the client took \(elapsed) s to stop")
+      let interrupt = "interrupt - the client has terminated"
+      if format.isEmpty {
+        #expect(client.output.contains("bondperf: error - \(interrupt)"), "\(client.transcript)")
+      } else {
+        let document = try E2EDocument(client.output, from: "interrupted -J client")
+        #expect(document.value("error") as? String == interrupt)
+      }
     }
 
     /// What a silent peer sends before going quiet.

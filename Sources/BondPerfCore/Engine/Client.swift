@@ -7,6 +7,8 @@ public final class Client: Sendable {
   let observer: any TestObserver
   let monitor: (any SlaveMonitor)?
   let interruption = Atomic<Bool>(false)
+  /// Whether the test is in its measuring loop, where an interrupt ends it with a summary.
+  let measuring = Atomic<Bool>(false)
   /// Extra members for the results exchange (bondperf's per-slave truth).
   let extraResults: @Sendable () -> [(String, JSONValue)]
 
@@ -22,8 +24,15 @@ public final class Client: Sendable {
   }
 
   /// Ends a running test early, as Ctrl-C does: the summary so far is reported.
-  public func interrupt() {
-    interruption.store(true, ordering: .relaxed)
+  ///
+  /// - Returns: False when the test can't wind down that way: it is still connecting
+  ///   or setting up (a silent server would hold it for the control timeout), it is
+  ///   past measuring, or this is the second interrupt. The caller should then report
+  ///   ``PerfError/interrupted`` and exit, as iperf3 does.
+  @discardableResult
+  public func interrupt() -> Bool {
+    let first = !interruption.exchange(true, ordering: .relaxed)
+    return first && measuring.load(ordering: .relaxed)
   }
 
   /// Runs the test on a thread of its own (its control I/O blocks) and

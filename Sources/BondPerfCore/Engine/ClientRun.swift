@@ -20,6 +20,7 @@ final class ClientRun {
       try runTest()
       return record
     } catch {
+      client.measuring.store(false, ordering: .relaxed)
       let failure = namingTheServer(error)
       let message = "\(failure)"
       record.error = message
@@ -143,6 +144,7 @@ final class ClientRun {
       streams: streams.count, window: configuration.stallWindow.inSeconds)
     let idleLimit = configuration.idleTimeout.inSeconds
 
+    client.measuring.store(true, ordering: .relaxed)
     while true {
       if client.interruption.load(ordering: .relaxed) {
         interrupted = true
@@ -187,6 +189,8 @@ final class ClientRun {
             + "has stopped")
       }
     }
+
+    client.measuring.store(false, ordering: .relaxed)
 
     // Stop sending, take the last (partial) sample, and end the test.
     // Let a send() that was in progress return and be counted before the final

@@ -9,7 +9,7 @@ public struct PerfError: Error, CustomStringConvertible, Sendable, Hashable {
 
   static let accessDenied = PerfError("the server is busy running a test. try again later")
   static let controlClosed = PerfError("control socket has closed unexpectedly")
-  static let interrupted = PerfError("interrupt - the client has terminated")
+  public static let interrupted = PerfError("interrupt - the client has terminated")
   static let serverTerminated = PerfError("the server has terminated")
   static let clientTerminated = PerfError("the client has terminated")
 }
