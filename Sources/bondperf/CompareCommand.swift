@@ -7,10 +7,10 @@ extension Bondperf {
     static let configuration = CommandConfiguration(
       abstract: "One stream, N streams on kernel-chosen ports, N pinned streams: the comparison table.",
       discussion: """
-        Runs three tests one after another against the same server (bondperf -s or iperf3 -s):
-        (a) one stream, (b) N streams whose source ports the kernel picks, (c) N streams
-        pinned to slaves i mod n. Prints the table and per-slave rows; --json writes one
-        document with every phase's full -J result.
+        Runs three tests one after another against the same server (bondperf -s or \
+        iperf3 -s): (a) one stream, (b) N streams whose source ports the kernel picks, \
+        (c) N streams pinned to slaves i mod n. Prints the table and per-slave rows; \
+        --json writes one document with every phase's full -J result.
         """)
 
     @Option(name: [.customShort("c"), .customLong("client")], help: "The server's host name or address.")

@@ -7,10 +7,10 @@ extension Bondperf {
     static let configuration = CommandConfiguration(
       abstract: "Compute the bond slave of flows read from standard input.",
       discussion: """
-        Each input line is one flow:
-          POLICY NSLAVES SRCMAC DSTMAC SRCIP DSTIP PROTO SPORT DPORT
+        Each input line is one flow,
+        POLICY NSLAVES SRCMAC DSTMAC SRCIP DSTIP PROTO SPORT DPORT
         for example
-          layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201
+        layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201
         POLICY is an xmit_hash_policy (layer2, layer2+3, layer3+4, encap2+3, encap3+4,
         vlan+srcmac) or balance-rr. For icmp and icmpv6, SPORT and DPORT are the ICMP
         type and echo id. Each answer line is the 0-based index into the usable slaves

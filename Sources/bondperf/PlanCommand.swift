@@ -11,7 +11,7 @@ extension Bondperf {
                    --remote 198.18.0.2 -P 8 --peer-slaves 4
         """)
 
-    @Option(help: "The bond's xmit_hash_policy (\(BondHashPolicy.allValueStrings.joined(separator: ", "))).")
+    @Option(help: "The bond's xmit_hash_policy.")
     var policy: BondHashPolicy
 
     @Option(help: "The bond mode (default 802.3ad; balance-xor hashes the same way).")
