@@ -35,6 +35,23 @@ func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async thro
   return (document, elapsed)
 }
 
+/// Runs a bondperf client test the server must refuse: exit status 1 and `message` in
+/// its output. Returns the seconds from launch to exit.
+@discardableResult
+func e2eRefusedClient(
+  port: UInt16, _ arguments: [String], saying message: String, within timeout: Duration = .seconds(10),
+  sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> Double {
+  let started = ContinuousClock.now
+  let client = try ChildProcess(
+    try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
+  defer { client.kill() }
+  let status = try await client.exitStatus(within: timeout, sourceLocation: sourceLocation)
+  #expect(status == 1, "\(client.transcript)", sourceLocation: sourceLocation)
+  #expect(client.output.contains(message), "\(client.transcript)", sourceLocation: sourceLocation)
+  return e2eSeconds(started.duration(to: .now))
+}
+
 /// Starts a bondperf client `-t 5` test (plus `extra`, `-R` when `reverse`)
 /// against `port` and returns it 1.5 s in, still running: the moment the fault
 /// tests kill one end.
