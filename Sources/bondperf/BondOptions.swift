@@ -170,7 +170,7 @@ struct BondOptions: ParsableArguments {
     let finalNote = note
     return BondSetup(
       slaveNames: description.slaveNames, monitor: monitor,
-      decorate: { record in
+      decorating: { record in
         var record = record
         record.bond = BondReport.json(
           description: description, plan: finalPinning, note: finalNote, record: record,
@@ -209,7 +209,7 @@ struct BondOptions: ParsableArguments {
     let monitor = SlaveCounterMonitor(slaves: slaveNames, roots: roots)
     return BondSetup(
       slaveNames: slaveNames, monitor: monitor,
-      decorate: { record in
+      decorating: { record in
         var record = record
         let totals = monitor.lastTotals
         if !totals.isEmpty {

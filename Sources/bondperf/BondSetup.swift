@@ -1,10 +1,10 @@
 import BondPerfCore
 
 /// What the bond layer adds to a test.
-struct BondSetup: Sendable {
+struct BondSetup: BondWatch {
   var slaveNames: [String]
   var monitor: (any SlaveMonitor)?
-  var decorate: @Sendable (TestRecord) -> TestRecord
+  var decorating: @Sendable (TestRecord) -> TestRecord
   var extraResults: @Sendable () -> [(String, JSONValue)]
   var printSummary: @Sendable (TestRecord, OutputSink) -> Void
   /// The client's bond, when one is known.
@@ -13,7 +13,10 @@ struct BondSetup: Sendable {
   /// No bond known: a plain iperf3-style test.
   static var none: BondSetup {
     BondSetup(
-      slaveNames: [], monitor: nil, decorate: { $0 }, extraResults: { [] },
+      slaveNames: [], monitor: nil, decorating: { $0 }, extraResults: { [] },
       printSummary: { _, _ in })
   }
+
+  func resultsExtra() -> [(String, JSONValue)] { extraResults() }
+  func decorate(_ record: TestRecord) -> TestRecord { decorating(record) }
 }

@@ -83,8 +83,7 @@ extension Bondperf {
         if description == nil { description = setup.description }
         let observer = SilentObserver()
         let client = BondPerfCore.Client(
-          configuration: configuration, observer: observer, monitor: setup.monitor,
-          extraResults: setup.extraResults)
+          configuration: configuration, observer: observer, bond: setup)
         do {
           _ = try await client.run()
         } catch {

@@ -11,10 +11,9 @@ enum RunTest {
     let setup = try bond.clientSetup(
       host: host, options: options, configuration: &configuration, sink: sink)
     let observer = options.makeObserver(
-      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorate)
+      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating)
     let client = Client(
-      configuration: configuration, observer: observer, monitor: setup.monitor,
-      extraResults: setup.extraResults)
+      configuration: configuration, observer: observer, bond: setup)
     let sources = Signals.onTermination { _ in
       guard !client.interrupt() else { return }  // the test winds down and reports
       // Connecting, setting up or exchanging results (or a second signal): don't wait.
@@ -33,7 +32,7 @@ enum RunTest {
   static func server(options: TestOptions, limits: ServerOptions, bond: BondOptions) async throws {
     let sink = try options.makeSink()
     let setup = try bond.serverSetup(options: options)
-    let decorate = setup.decorate
+    let decorate = setup.decorating
     let slaveNames = setup.slaveNames
     var configuration = options.serverConfiguration()
     limits.apply(to: &configuration)
@@ -42,7 +41,7 @@ enum RunTest {
       makeObserver: {
         options.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
       },
-      monitor: setup.monitor, extraResults: setup.extraResults)
+      bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }
     defer { sources.forEach { $0.cancel() } }
     do {

@@ -44,13 +44,13 @@ struct HostTuningTests {
   }
 
   @Test func unitsFollowIperf3() {
-    #expect(HostUnits.bytes(6_291_456) == "6.00 MiB")
-    #expect(HostUnits.bytes(212_992) == "208 KiB")
-    #expect(HostUnits.bytes(512) == "512 B")
-    #expect(HostUnits.bitrate(20_000_000_000) == "20.0 Gbits/sec")
-    #expect(HostUnits.bitrate(940_000_000) == "940 Mbits/sec")
-    #expect(HostUnits.milliseconds(0.001) == "1 ms")
-    #expect(HostUnits.milliseconds(0.00025) == "0.25 ms")
+    #expect(Units.hostBytes(6_291_456) == "6.00 MiB")
+    #expect(Units.hostBytes(212_992) == "208 KiB")
+    #expect(Units.hostBytes(512) == "512 B")
+    #expect(Units.hostBitrate(20_000_000_000) == "20.0 Gbits/sec")
+    #expect(Units.hostBitrate(940_000_000) == "940 Mbits/sec")
+    #expect(Units.milliseconds(0.001) == "1 ms")
+    #expect(Units.milliseconds(0.00025) == "0.25 ms")
   }
 }
 

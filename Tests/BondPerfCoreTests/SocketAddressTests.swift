@@ -37,7 +37,7 @@ struct SocketAddressTests {
   }
 
   @Test func bogusHostNameGivesAClearError() throws {
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       _ = try SocketAddress.resolve(host: "no-such-host.invalid", port: 5201)
     }
     #expect(error.call == "getaddrinfo")

@@ -36,7 +36,7 @@ struct SocketOptionsTests {
     let socket = try Socket(family: .ipv4)
     try socket.setCongestionControl(name)
     #expect(try socket.congestionControl == name)
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       try socket.setCongestionControl("no-such-algorithm")
     }
     #expect(error.description.contains("TCP_CONGESTION no-such-algorithm"))
@@ -59,7 +59,7 @@ struct SocketOptionsTests {
     try client.connect(to: try listener.localAddress, timeout: .seconds(5))
     try client.setReceiveTimeout(.milliseconds(100))
     var buffer = [UInt8](repeating: 0, count: 8)
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       _ = try buffer.withUnsafeMutableBytes { try client.receive(into: $0) }
     }
     #expect(error.errno == .wouldBlock)
@@ -72,7 +72,7 @@ struct SocketOptionsTests {
     } catch {
       #expect(error.errno == .notPermitted, "only an unprivileged run may fail")
     }
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       try socket.bindToDevice("nosuchdev0")
     }
     #expect([Errno.noSuchDevice, .notPermitted].contains(error.errno))
@@ -84,7 +84,7 @@ struct SocketOptionsTests {
     #expect(pipe(&ends) == 0)
     defer { Glibc.close(ends[1]) }
     let socket = Socket(adopting: ends[0])  // closes the read end
-    let error = try #require(throws: SocketError.self) { try socket.setNoDelay(true) }
+    let error = try #require(throws: SyscallError.self) { try socket.setNoDelay(true) }
     #expect(error.errno == .notSocket)
     #expect(error.description.contains("setsockopt"))
     #expect(error.description.contains("ENOTSOCK"))

@@ -42,10 +42,10 @@ struct SocketSyscallTests {
 
   @Test func socketErrorDescriptionIsOneLine() throws {
     let address = SocketAddress(ip: try #require(IPAddress("198.18.0.2")), port: 5201)
-    let error = SocketError(call: "connect", errno: .connectionRefused, detail: "to \(address)")
+    let error = SyscallError(call: "connect", errno: .connectionRefused, detail: "to \(address)")
     #expect(
       error.description == "connect to 198.18.0.2 port 5201: Connection refused (ECONNREFUSED)")
-    let plain = SocketError(call: "getaddrinfo", errno: nil, message: "Name or service not known")
+    let plain = SyscallError(call: "getaddrinfo", errno: nil, message: "Name or service not known")
     #expect(plain.description == "getaddrinfo: Name or service not known")
   }
 

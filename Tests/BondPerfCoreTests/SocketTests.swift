@@ -95,7 +95,7 @@ struct SocketTests {
     // Take a free port, then close the listener so nothing listens there.
     let address = try makeListener("127.0.0.1").localAddress
     let client = try Socket(family: .ipv4)
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       try client.connect(to: address, timeout: .seconds(5))
     }
     #expect(error.errno == .connectionRefused)
@@ -111,7 +111,7 @@ struct SocketTests {
     let address = try listener.localAddress
     var pending: [CInt] = []
     defer { pending.forEach { Socket(adopting: $0).close() } }
-    var timedOut: SocketError?
+    var timedOut: SyscallError?
     for _ in 0..<8 where timedOut == nil {
       let client = try Socket(family: .ipv4)
       do {
@@ -150,7 +150,7 @@ struct SocketTests {
     let listener = try makeListener("127.0.0.1")
     let address = try listener.localAddress
     let second = try Socket(family: .ipv4)
-    let error = try #require(throws: SocketError.self) { try second.bind(to: address) }
+    let error = try #require(throws: SyscallError.self) { try second.bind(to: address) }
     #expect(error.errno == .addressInUse)
     #expect(error.call == "bind")
     #expect(error.description.contains("\(address)"))
@@ -213,7 +213,7 @@ struct SocketTests {
     try client.connect(to: try listener.localAddress, timeout: .seconds(5))
     listener.close()  // the accept queue goes, and the connection is reset
     let chunk = [UInt8](repeating: 0, count: 65536)
-    let error = try #require(throws: SocketError.self) {
+    let error = try #require(throws: SyscallError.self) {
       for _ in 0..<1000 { try client.sendAll(chunk) }
     }
     #expect(error.call == "send")

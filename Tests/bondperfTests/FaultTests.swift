@@ -5,7 +5,7 @@ import Testing
   import Glibc
 #endif
 
-/// Faults in the middle of a test (issue 8 part 4): a killed client, a killed
+/// Faults in the middle of a test: a killed client, a killed
 /// server (loopback, no root needed) and a cut slave (the emulated bond, root).
 ///
 /// Each test names the protection it exercises; with that protection removed

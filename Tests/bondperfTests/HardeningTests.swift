@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Hostile and broken peers against one server (issue 8). Each test names the
+/// Hostile and broken peers against one server. Each test names the
 /// protection it exercises; without it, the assertion marked "fails without"
 /// would not hold.
 extension EndToEnd {

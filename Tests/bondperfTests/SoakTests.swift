@@ -5,7 +5,7 @@ import Testing
   import Glibc
 #endif
 
-/// The short CI version of scripts/soak (issue 8 part 3): 100 short tests and
+/// The short CI version of scripts/soak: 100 short tests and
 /// hostile peers against ONE server process, whose descriptor count must come
 /// back to its warmed-up baseline and whose RSS must not grow past a tolerance.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A slave cut mid-test on the emulated bond (issue 8 part 4), in namespaces of
+/// A slave cut mid-test on the emulated bond, in namespaces of
 /// its own (bpx-client, bpx-server) so it never disturbs TestbedTests' testbed.
 ///
 /// Nested in TestbedTests, so it shares that suite's root check (skipped with

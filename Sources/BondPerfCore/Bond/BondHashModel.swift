@@ -1,5 +1,6 @@
 /// The Linux bonding driver's transmit slave choice, modeled exactly
-/// (docs: bonding-hash.md) for a little-endian host.
+/// (`bond_xmit_hash` in the kernel's `drivers/net/bonding/bond_main.c`)
+/// for a little-endian host.
 ///
 /// Pure: no I/O. The kernel version selects the historical variants: the
 /// `>> 1` step and how the ethertype enters the layer2 term.

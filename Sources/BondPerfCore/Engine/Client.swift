@@ -5,22 +5,18 @@ import Synchronization
 public final class Client: Sendable {
   public let configuration: ClientConfiguration
   let observer: any TestObserver
-  let monitor: (any SlaveMonitor)?
+  let bond: (any BondWatch)?
   let interruption = Atomic<Bool>(false)
   /// Whether the test is in its measuring loop, where an interrupt ends it with a summary.
   let measuring = Atomic<Bool>(false)
-  /// Extra members for the results exchange (bondperf's per-slave truth).
-  let extraResults: @Sendable () -> [(String, JSONValue)]
 
+  /// - Parameter bond: The bond the test's streams leave on, when one is known.
   public init(
-    configuration: ClientConfiguration, observer: any TestObserver,
-    monitor: (any SlaveMonitor)? = nil,
-    extraResults: @escaping @Sendable () -> [(String, JSONValue)] = { [] }
+    configuration: ClientConfiguration, observer: any TestObserver, bond: (any BondWatch)? = nil
   ) {
     self.configuration = configuration
     self.observer = observer
-    self.monitor = monitor
-    self.extraResults = extraResults
+    self.bond = bond
   }
 
   /// Ends a running test early, as Ctrl-C does: the summary so far is reported.

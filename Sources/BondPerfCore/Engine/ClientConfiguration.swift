@@ -1,6 +1,9 @@
 /// Everything a client test needs; the CLI builds it from iperf3's flags.
 public struct ClientConfiguration: Sendable {
   public var host: String
+  /// The server's address, resolved once by whoever planned the test's ports
+  /// for it; nil resolves ``host`` when the test starts.
+  public var serverAddress: SocketAddress?
   public var port: UInt16 = 5201
   public var family: AddressFamily?
   public var parameters = TestParameters()

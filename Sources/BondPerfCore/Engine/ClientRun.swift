@@ -75,10 +75,16 @@ final class ClientRun {
     let parameters = configuration.parameters
     let mode = parameters.mode
     observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
-    let addresses = try SocketAddress.resolve(
-      host: configuration.host, port: configuration.port, family: configuration.family)
-    guard let server = addresses.first else {
-      throw PerfError("\(configuration.host) has no address")
+    let server: SocketAddress
+    if let resolved = configuration.serverAddress {
+      server = resolved
+    } else {
+      let addresses = try SocketAddress.resolve(
+        host: configuration.host, port: configuration.port, family: configuration.family)
+      guard let first = addresses.first else {
+        throw PerfError("\(configuration.host) has no address")
+      }
+      server = first
     }
     let controlSocket = try Socket(family: server.family)
     if let device = configuration.bindDevice { try controlSocket.bindToDevice(device) }
@@ -128,7 +134,7 @@ final class ClientRun {
 
     let limits = TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let sampler = StreamSampler(
-      streams: streams, start: start, omitting: parameters.omit > 0, monitor: client.monitor)
+      streams: streams, start: start, omitting: parameters.omit > 0, monitor: client.bond?.monitor)
     for stream in streams {
       stream.start(
         blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
@@ -215,7 +221,7 @@ final class ClientRun {
     var summary = ResultsExchange.summary(
       role: .client, totals: sampler.localTotals(), endTime: sampler.endTime, cpu: cpu,
       congestion: congestion)
-    if let monitor = client.monitor {
+    if let monitor = client.bond?.monitor {
       _ = monitor.sampleTotal()
     }
 
@@ -231,7 +237,7 @@ final class ClientRun {
     try expect(.exchangeResults, control)
     let local = ResultsExchange.localResults(
       totals: sampler.localTotals(), endTime: sampler.endTime, cpu: cpu, congestion: congestion,
-      extra: client.extraResults())
+      extra: client.bond?.resultsExtra() ?? [])
     try control.send(bytes: local.framed())
     let peerJSON = try control.readFrame(
       maxLength: Framing.maximumResultsLength, until: deadline(configuration.controlTimeout),
@@ -304,7 +310,7 @@ final class ClientRun {
       reuse = true
     }
     var replaced: [UInt16] = []
-    var lastError: SocketError?
+    var lastError: SyscallError?
     for candidate in candidates {
       let socket = try Socket(family: server.family)
       if let window = parameters.window {

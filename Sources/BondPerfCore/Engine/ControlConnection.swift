@@ -16,11 +16,11 @@ final class ControlConnection {
 
   var descriptor: Int32 { shared.descriptor }
 
-  func send(_ message: ControlMessage) throws(SocketError) {
+  func send(_ message: ControlMessage) throws(SyscallError) {
     try shared.socket.sendAll([message.byte])
   }
 
-  func send(bytes: [UInt8]) throws(SocketError) {
+  func send(bytes: [UInt8]) throws(SyscallError) {
     try shared.socket.sendAll(bytes)
   }
 
@@ -38,13 +38,13 @@ final class ControlConnection {
 
   /// Reads what is available (waiting until `deadline`); false at EOF or timeout.
   @discardableResult
-  func fill(until deadline: ContinuousClock.Instant) throws(SocketError) -> Bool {
+  func fill(until deadline: ContinuousClock.Instant) throws(SyscallError) -> Bool {
     guard !peerClosed else { return false }
     let left = ContinuousClock.now.duration(to: deadline)
     guard try shared.socket.waitReadable(timeout: max(left, .zero)) else { return false }
     let socket = shared
-    let count = try scratch.withUnsafeMutableBytes { raw -> Result<Int, SocketError> in
-      Result { () throws(SocketError) in try socket.socket.receive(into: raw) }
+    let count = try scratch.withUnsafeMutableBytes { raw -> Result<Int, SyscallError> in
+      Result { () throws(SyscallError) in try socket.socket.receive(into: raw) }
     }.get()
     if count == 0 {
       peerClosed = true

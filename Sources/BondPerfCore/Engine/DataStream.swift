@@ -20,7 +20,7 @@ public final class DataStream: Sendable {
   /// Bytes moved so far (sent or received), since the connection opened.
   let bytes = Atomic<Int64>(0)
   let stopping = Atomic<Bool>(false)
-  private let failure = Mutex<SocketError?>(nil)
+  private let failure = Mutex<SyscallError?>(nil)
   private let finished = DispatchSemaphore(value: 0)
   private let started = Atomic<Bool>(false)
 
@@ -39,7 +39,7 @@ public final class DataStream: Sendable {
   public var descriptor: Int32 { connection.descriptor }
 
   /// The error that stopped the worker, if it was not asked to stop.
-  public var error: SocketError? { failure.withLock { $0 } }
+  public var error: SyscallError? { failure.withLock { $0 } }
 
   /// Starts the worker thread.
   ///
@@ -132,7 +132,7 @@ public final class DataStream: Sendable {
     return ok
   }
 
-  private func record(_ error: SocketError) {
+  private func record(_ error: SyscallError) {
     guard !stopping.load(ordering: .relaxed) else { return }
     failure.withLock { $0 = error }
   }
@@ -147,7 +147,7 @@ public final class DataStream: Sendable {
     let counting = limits.hasLimit
     let payload: UnsafeRawBufferPointer
     let file: MemoryFile?
-    do throws(SocketError) {
+    do throws(SyscallError) {
       payload = UnsafeRawBufferPointer(
         rebasing: UnsafeRawBufferPointer(try StreamBuffers.payload.get().bytes)[..<blockLength])
       file = fromFile ? try StreamBuffers.payloadFile.get() : nil
@@ -166,7 +166,7 @@ public final class DataStream: Sendable {
       var offset = 0
       while offset < blockLength {
         let sent: Int
-        do throws(SocketError) {
+        do throws(SyscallError) {
           if let file {
             sent = try socket.socket.sendFile(
               from: file, offset: offset, count: blockLength - offset)
@@ -200,7 +200,7 @@ public final class DataStream: Sendable {
     let socket = connection
     let counting = limits.hasLimit
     let sink: UnsafeMutableRawBufferPointer
-    do throws(SocketError) {
+    do throws(SyscallError) {
       sink = UnsafeMutableRawBufferPointer(
         rebasing: try StreamBuffers.sink.get().bytes[..<blockLength])
     } catch {
@@ -215,7 +215,7 @@ public final class DataStream: Sendable {
     }
     while true {
       let received: Int
-      do throws(SocketError) {
+      do throws(SyscallError) {
         received =
           copying
           ? try socket.socket.receive(into: sink)

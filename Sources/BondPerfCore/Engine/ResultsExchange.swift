@@ -1,5 +1,5 @@
 /// Builds this side's results message and merges the peer's into the summary
-/// (iperf3-protocol.md §4.2, §4.3).
+/// (iperf3's `send_results` and `get_results` in `src/iperf_api.c`).
 enum ResultsExchange {
   /// The results this side sends.
   static func localResults(

@@ -5,19 +5,16 @@ import Synchronization
 public final class Server: Sendable {
   public let configuration: ServerConfiguration
   let makeObserver: @Sendable () -> any TestObserver
-  let monitor: (any SlaveMonitor)?
-  let extraResults: @Sendable () -> [(String, JSONValue)]
+  let bond: (any BondWatch)?
   let stopping = Atomic<Bool>(false)
 
   public init(
     configuration: ServerConfiguration, makeObserver: @escaping @Sendable () -> any TestObserver,
-    monitor: (any SlaveMonitor)? = nil,
-    extraResults: @escaping @Sendable () -> [(String, JSONValue)] = { [] }
+    bond: (any BondWatch)? = nil
   ) {
     self.configuration = configuration
     self.makeObserver = makeObserver
-    self.monitor = monitor
-    self.extraResults = extraResults
+    self.bond = bond
   }
 
   /// Stops serving: a running test is abandoned (SERVER_TERMINATE), then `run` returns.

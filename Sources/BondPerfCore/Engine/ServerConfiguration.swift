@@ -24,7 +24,7 @@ public struct ServerConfiguration: Sendable {
   /// A test that moves no data for this long is abandoned (`--idle-timeout`).
   public var idleTimeout: Duration = .seconds(30)
   /// The most parallel streams (`-P`) a client may ask for (`--max-streams`).
-  public var maxStreams = 128
+  public var maxStreams = TestBounds.streams.upperBound
   /// The longest test the server runs (`--max-duration`); `nil` for no limit.
   ///
   /// A client asking for a longer `-t` is refused; a test bounded by bytes or

@@ -58,7 +58,7 @@ final class ServerRun {
       let observer = server.makeObserver()
       observer.notice(
         "-----------------------------------------------------------\n"
-          + "Server listening on \(configuration.port) (test #\(testNumber))\n"
+          + "Server listening on \(listeningPort) (test #\(testNumber))\n"
           + "-----------------------------------------------------------")
       guard let (control, cookie) = try waitForClient(observer) else { return }
       // Whoever else was still sending a cookie would wait for the whole test.
@@ -148,6 +148,11 @@ final class ServerRun {
     return control
   }
 
+  /// The port the listener is bound to: the kernel's choice under `-p 0`.
+  private var listeningPort: UInt16 {
+    (try? listener.socket.localAddress.port) ?? configuration.port
+  }
+
   private var allowedText: String {
     configuration.allowedNetworks.map(\.description).joined(separator: ",")
   }
@@ -170,7 +175,7 @@ final class ServerRun {
       let peer = queued.peer
       ControlConnection(queued.socket, peer: peer).refuse()
     }
-    let port = (try? listener.socket.localAddress.port) ?? configuration.port
+    let port = listeningPort
     try? listener.socket.shutdown(.both)
     do {
       listener = try Self.listen(configuration, port: port, window: window)

@@ -131,7 +131,7 @@ final class ServerTest {
       ? TestLimits(byteLimit: 0, blockLimit: 0)
       : TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let sampler = StreamSampler(
-      streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.monitor)
+      streams: streams, start: start, omitting: parameters.omit > 0, monitor: run.server.bond?.monitor)
     for stream in streams {
       stream.start(
         blockLength: parameters.effectiveLength, limits: limits, dataPath: configuration.dataPath,
@@ -200,7 +200,7 @@ final class ServerTest {
     let cpu = CPUUsage.now().percent(since: cpuStart)
     let congestion = streams.first.flatMap { try? $0.connection.socket.congestionControl }
     let totals = sampler.localTotals()
-    if let monitor = run.server.monitor { _ = monitor.sampleTotal() }
+    if let monitor = run.server.bond?.monitor { _ = monitor.sampleTotal() }
     record.summary = ResultsExchange.summary(
       role: .server, totals: totals, endTime: sampler.endTime, cpu: cpu, congestion: congestion)
     observer.finished(record)
@@ -218,7 +218,7 @@ final class ServerTest {
     }
     var local = ResultsExchange.localResults(
       totals: totals, endTime: sampler.endTime, cpu: cpu, congestion: congestion,
-      extra: run.server.extraResults())
+      extra: run.server.bond?.resultsExtra() ?? [])
     if parameters.getServerOutput {
       let output = observer.serverOutput(for: record)
       local.serverOutputJSON = output.json

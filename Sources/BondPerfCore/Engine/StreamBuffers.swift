@@ -6,28 +6,28 @@
 /// after it is filled, and nobody reads the sink, so concurrent receives into it are
 /// harmless.
 enum StreamBuffers {
-  /// The largest block length (`-l`) a stream may use: iperf3's limit, 1 MiB.
-  static let maximumLength = 1 << 20
+  /// The largest block length (`-l`) a stream may use.
+  static let maximumLength = TestBounds.blockLength.upperBound
 
   /// Random bytes, page-aligned, ``maximumLength`` long.
-  static let payload: Result<PageBuffer, SocketError> = Result {
-    () throws(SocketError) -> PageBuffer in
+  static let payload: Result<PageBuffer, SyscallError> = Result {
+    () throws(SyscallError) -> PageBuffer in
     let buffer = try PageBuffer(byteCount: maximumLength)
     fillRandom(buffer.bytes)
     return buffer
   }
 
   /// A memory file holding ``payload``, for `sendfile(2)`.
-  static let payloadFile: Result<MemoryFile, SocketError> = Result {
-    () throws(SocketError) -> MemoryFile in
+  static let payloadFile: Result<MemoryFile, SyscallError> = Result {
+    () throws(SyscallError) -> MemoryFile in
     let buffer = try payload.get()
     Signals.ignoreBrokenPipe()
     return try MemoryFile(name: "bondperf-payload", contents: UnsafeRawBufferPointer(buffer.bytes))
   }
 
   /// Where copying receivers put what they read; never read back.
-  static let sink: Result<PageBuffer, SocketError> = Result {
-    () throws(SocketError) -> PageBuffer in
+  static let sink: Result<PageBuffer, SyscallError> = Result {
+    () throws(SyscallError) -> PageBuffer in
     try PageBuffer(byteCount: maximumLength)
   }
 

@@ -93,7 +93,7 @@ public struct InspectReport: Hashable, Sendable, Codable {
     var usable =
       "  usable slaves:     "
       + (b.usableSlaves.isEmpty ? "none" : b.usableSlaves.joined(separator: ", "))
-    if let bits = usableBitsPerSecond { usable += " (\(HostUnits.bitrate(Double(bits))))" }
+    if let bits = usableBitsPerSecond { usable += " (\(Units.hostBitrate(Double(bits))))" }
     lines.append(usable)
     lines.append("  slaves:")
     for slave in b.slaves { lines.append("    " + Self.describe(slave, mode: b.mode)) }
@@ -103,8 +103,8 @@ public struct InspectReport: Hashable, Sendable, Codable {
     }
     if let bits = usableBitsPerSecond, let bdp = bandwidthDelayProductBytes {
       lines.append(
-        "  TCP tuning (BDP \(HostUnits.bytes(bdp)) = \(HostUnits.bitrate(Double(bits))) × "
-          + "RTT \(HostUnits.milliseconds(rttSeconds))):")
+        "  TCP tuning (BDP \(Units.hostBytes(bdp)) = \(Units.hostBitrate(Double(bits))) × "
+          + "RTT \(Units.milliseconds(rttSeconds))):")
       for finding in tuningFindings {
         lines.append("    [\(finding.level.rawValue)] \(finding.message)")
       }

@@ -60,7 +60,7 @@ public struct TCPTuning: Hashable, Sendable, Codable {
       bandwidthBitsPerSecond: bandwidthBitsPerSecond, rttSeconds: rttSeconds)
     let mib = 1024.0 * 1024.0
     let suggested = Int(max(1, (2 * bdp / mib).rounded(.up)) * mib)
-    let bdpText = HostUnits.bytes(bdp)
+    let bdpText = Units.hostBytes(bdp)
     var findings: [TuningFinding] = []
 
     switch windowScaling {
@@ -81,7 +81,7 @@ public struct TCPTuning: Hashable, Sendable, Codable {
     func triple(_ name: String, _ short: String, _ values: [Int]?) {
       guard let values, values.count == 3 else { return }
       let limit = Double(values[2])
-      let limitText = HostUnits.bytes(limit)
+      let limitText = Units.hostBytes(limit)
       if limit >= bdp {
         findings.append(
           TuningFinding(
@@ -96,7 +96,7 @@ public struct TCPTuning: Hashable, Sendable, Codable {
     }
     func single(_ name: String, _ short: String, _ value: Int?) {
       guard let value else { return }
-      let limitText = HostUnits.bytes(Double(value))
+      let limitText = Units.hostBytes(Double(value))
       if Double(value) >= bdp {
         findings.append(
           TuningFinding(

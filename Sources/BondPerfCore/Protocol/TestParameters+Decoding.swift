@@ -81,8 +81,11 @@ extension TestParameters {
   /// 3.12 and 3.21 don't): `parallel` 1...128, `omit` 0...600, `time` and
   /// limits not negative, `len` 1...1 MiB when given, `MSS`/`window` not negative.
   public func validate() throws(ProtocolError) {
-    guard (1...128).contains(parallel) else {
-      throw .invalidValue(field: "parallel", reason: "must be 1...128, got \(parallel)")
+    guard TestBounds.streams.contains(parallel) else {
+      let bounds = TestBounds.streams
+      throw .invalidValue(
+        field: "parallel",
+        reason: "must be \(bounds.lowerBound)...\(bounds.upperBound), got \(parallel)")
     }
     guard (0...600).contains(omit) else {
       throw .invalidValue(field: "omit", reason: "must be 0...600, got \(omit)")
@@ -94,8 +97,10 @@ extension TestParameters {
     guard blockCount >= 0 else {
       throw .invalidValue(field: "blockcount", reason: "must not be negative")
     }
-    if let length, !(1...1_048_576).contains(length) {
-      throw .invalidValue(field: "len", reason: "must be 1...1048576, got \(length)")
+    if let length, !TestBounds.blockLength.contains(length) {
+      let bounds = TestBounds.blockLength
+      throw .invalidValue(
+        field: "len", reason: "must be \(bounds.lowerBound)...\(bounds.upperBound), got \(length)")
     }
     if let mss, mss < 0 { throw .invalidValue(field: "MSS", reason: "must not be negative") }
     if let window, window < 0 {

@@ -1,4 +1,4 @@
-/// The parameter JSON a client sends after PARAM_EXCHANGE (spec section 2).
+/// The parameter JSON a client sends after PARAM_EXCHANGE (iperf3's `send_parameters` in `src/iperf_api.c`).
 ///
 /// Booleans travel by *presence*: iperf3 servers turn `reverse` on even for
 /// `"reverse":false`, so ``encoded()`` leaves out every option that is off.

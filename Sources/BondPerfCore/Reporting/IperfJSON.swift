@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds iperf3's `-J` document (iperf3-protocol.md §5) from a ``TestRecord``,
+/// Builds iperf3's `-J` document (as `src/iperf_api.c` builds it) from a ``TestRecord``,
 /// with bondperf's additions (`bond`, per-interval `bond_slaves`).
 public enum IperfJSON {
   public static func document(_ record: TestRecord) -> JSONValue {

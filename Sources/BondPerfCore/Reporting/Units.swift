@@ -1,3 +1,5 @@
+import Foundation
+
 /// iperf3's units: sizes in 1024s, rates in 1000s, three significant figures.
 public enum Units {
   /// `3.62 GBytes`, `940 MBytes`, `128 KBytes`, `0.00 Bytes`.
@@ -65,6 +67,35 @@ public enum Units {
   /// Left-aligns `text` in `width` columns (like printf's `%-Ns`).
   public static func padRight(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+  }
+
+  /// A host-report size, `6.00 MiB`, `208 KiB`, `512 B`: IEC suffixes,
+  /// no padding, whole numbers below 1 KiB without decimals.
+  public static func hostBytes(_ value: Double) -> String {
+    compact(value, base: 1024, suffixes: ["B", "KiB", "MiB", "GiB", "TiB"])
+  }
+
+  /// A host-report rate, `20.0 Gbits/sec`, without padding.
+  public static func hostBitrate(_ bitsPerSecond: Double) -> String {
+    compact(
+      bitsPerSecond, base: 1000,
+      suffixes: ["bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"])
+  }
+
+  /// A duration in milliseconds, `1 ms`, `0.25 ms`.
+  public static func milliseconds(_ seconds: Double) -> String {
+    let ms = seconds * 1000
+    let text = ms == ms.rounded() ? fixed(ms, decimals: 0) : String(format: "%.3g", ms)
+    return text + " ms"
+  }
+
+  /// ``scaled(_:base:suffixes:width:)`` without padding, and whole numbers
+  /// below the first step without decimals (`512 B`).
+  private static func compact(_ value: Double, base: Double, suffixes: [String]) -> String {
+    if value < base && value == value.rounded() {
+      return fixed(value, decimals: 0) + " " + suffixes[0]
+    }
+    return scaled(value, base: base, suffixes: suffixes, width: 0)
   }
 
   /// Parses iperf3 size arguments: `128K` = 131072, `1M` = 1048576, `2G`, `500` (bytes).

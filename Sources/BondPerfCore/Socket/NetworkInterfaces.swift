@@ -6,10 +6,10 @@ public enum Interfaces {
   ///
   /// - Returns: One entry per address, in the kernel's order; an interface may appear
   ///   several times.
-  /// - Throws: A ``SocketError`` for `getifaddrs`.
+  /// - Throws: A ``SyscallError`` for `getifaddrs`.
   ///
   /// The corresponding C function is `getifaddrs(3)`.
-  public static func addresses() throws(SocketError) -> [(name: String, address: IPAddress)] {
+  public static func addresses() throws(SyscallError) -> [(name: String, address: IPAddress)] {
     var list: UnsafeMutablePointer<ifaddrs>?
     _ = try systemCall("getifaddrs") { getifaddrs(&list) }
     defer { freeifaddrs(list) }
@@ -36,10 +36,10 @@ public enum Interfaces {
   ///
   /// - Parameter address: A local address; IPv4-mapped IPv6 is matched as IPv4.
   /// - Returns: The first interface with that address, or `nil` if none has it.
-  /// - Throws: A ``SocketError`` for `getifaddrs`.
+  /// - Throws: A ``SyscallError`` for `getifaddrs`.
   ///
   /// The corresponding C function is `getifaddrs(3)`.
-  public static func name(holding address: IPAddress) throws(SocketError) -> String? {
+  public static func name(holding address: IPAddress) throws(SyscallError) -> String? {
     let wanted = address.unmappedIPv4 ?? address
     return try addresses().first { $0.address == wanted }?.name
   }
@@ -61,7 +61,7 @@ extension Interfaces {
   /// socket's name; no packet is sent).
   ///
   /// The corresponding C functions are `connect` and `getsockname`.
-  public static func localAddress(toward remote: SocketAddress) throws(SocketError) -> SocketAddress {
+  public static func localAddress(toward remote: SocketAddress) throws(SyscallError) -> SocketAddress {
     let socket = try Socket(family: remote.family, type: .datagram)
     try socket.connect(to: SocketAddress(ip: remote.ip, port: remote.port == 0 ? 9 : remote.port))
     return try socket.localAddress

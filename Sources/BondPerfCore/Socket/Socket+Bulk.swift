@@ -12,10 +12,10 @@ extension Socket {
   /// - Parameter count: The most bytes to consume.
   /// - Returns: How many bytes were consumed; 0 means end of stream (or a local
   ///   ``shutdown(_:)``).
-  /// - Throws: A ``SocketError`` for `recv`, e.g. `ECONNRESET`.
+  /// - Throws: A ``SyscallError`` for `recv`, e.g. `ECONNRESET`.
   ///
   /// The corresponding C function is `recv(2)` with `MSG_TRUNC`.
-  public func receive(discarding count: Int) throws(SocketError) -> Int {
+  public func receive(discarding count: Int) throws(SyscallError) -> Int {
     try systemCall("recv") { Glibc.recv(descriptor, nil, count, CInt(MSG_TRUNC)) }
   }
 
@@ -32,10 +32,10 @@ extension Socket {
   ///   - count: The most bytes to send.
   /// - Returns: How many bytes were sent, at least 1 unless `count` is 0 or `offset`
   ///   is at the file's end.
-  /// - Throws: A ``SocketError`` for `sendfile`, e.g. `EPIPE` or `ECONNRESET`.
+  /// - Throws: A ``SyscallError`` for `sendfile`, e.g. `EPIPE` or `ECONNRESET`.
   ///
   /// The corresponding C function is `sendfile(2)`.
-  public func sendFile(from file: MemoryFile, offset: Int, count: Int) throws(SocketError) -> Int
+  public func sendFile(from file: MemoryFile, offset: Int, count: Int) throws(SyscallError) -> Int
   {
     var position = off_t(offset)
     return try systemCall("sendfile") {
@@ -49,11 +49,11 @@ extension Socket {
   /// Zero means everything written is in the peer's kernel: received, though perhaps
   /// not yet read.
   ///
-  /// - Throws: A ``SocketError`` for `ioctl`, e.g. `EINVAL` on a listening socket.
+  /// - Throws: A ``SyscallError`` for `ioctl`, e.g. `EINVAL` on a listening socket.
   ///
   /// The corresponding C function is `ioctl(2)` with `SIOCOUTQ` (tcp(7)).
   public var unacknowledgedBytes: Int {
-    get throws(SocketError) {
+    get throws(SyscallError) {
       var bytes: CInt = 0
       _ = try systemCall("ioctl", "SIOCOUTQ") { cbondperf_unacknowledged_bytes(descriptor, &bytes) }
       return Int(bytes)

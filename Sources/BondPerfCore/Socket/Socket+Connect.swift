@@ -7,12 +7,12 @@ extension Socket {
   /// An IPv4 address on an IPv6 socket is bound as its IPv4-mapped form.
   ///
   /// - Parameter address: The local address; port 0 lets the kernel choose.
-  /// - Throws: A ``SocketError`` for `bind`, e.g. `EADDRINUSE` or `EADDRNOTAVAIL`.
+  /// - Throws: A ``SyscallError`` for `bind`, e.g. `EADDRINUSE` or `EADDRNOTAVAIL`.
   ///
   /// The corresponding C function is `bind(2)`.
-  public func bind(to address: SocketAddress) throws(SocketError) {
+  public func bind(to address: SocketAddress) throws(SyscallError) {
     let address = try fitted(address)
-    _ = try address.withSockAddr { (pointer, length) throws(SocketError) in
+    _ = try address.withSockAddr { (pointer, length) throws(SyscallError) in
       try systemCall("bind", "to \(address.unmapped)") { Glibc.bind(descriptor, pointer, length) }
     }
   }
@@ -20,10 +20,10 @@ extension Socket {
   /// Starts accepting connections.
   ///
   /// - Parameter backlog: How many finished handshakes may wait for ``accept()``.
-  /// - Throws: A ``SocketError`` for `listen`.
+  /// - Throws: A ``SyscallError`` for `listen`.
   ///
   /// The corresponding C function is `listen(2)`.
-  public func listen(backlog: Int = 128) throws(SocketError) {
+  public func listen(backlog: Int = 128) throws(SyscallError) {
     _ = try systemCall("listen") { Glibc.listen(descriptor, CInt(clamping: backlog)) }
   }
 
@@ -35,10 +35,10 @@ extension Socket {
   ///
   /// - Returns: The connected socket and the peer's address. (A tuple can't hold a
   ///   noncopyable `Socket`, hence the struct.)
-  /// - Throws: A ``SocketError`` for `accept`.
+  /// - Throws: A ``SyscallError`` for `accept`.
   ///
   /// The corresponding C function is `accept(2)`.
-  public func accept() throws(SocketError) -> AcceptedConnection {
+  public func accept() throws(SyscallError) -> AcceptedConnection {
     let (descriptor, address) = try SocketAddress.reading(call: "accept") {
       Glibc.accept(self.descriptor, $0, $1)
     }
@@ -51,7 +51,7 @@ extension Socket {
   /// after all (`EAGAIN`, or `ECONNABORTED`: it was reset while queued).
   ///
   /// The corresponding C function is `accept(2)`.
-  public func acceptIfReady() throws(SocketError) -> AcceptedConnection? {
+  public func acceptIfReady() throws(SyscallError) -> AcceptedConnection? {
     do {
       return try accept()
     } catch where error.errno == .wouldBlock || error.errno == .connectionAborted {
@@ -66,7 +66,7 @@ extension Socket {
   /// `accept` would then wait for the next client.
   ///
   /// The corresponding C function is `fcntl(2)` with `O_NONBLOCK`.
-  public func setNonBlocking() throws(SocketError) {
+  public func setNonBlocking() throws(SyscallError) {
     let flags = try systemCall("fcntl", "F_GETFL") { fcntl(descriptor, F_GETFL) }
     _ = try systemCall("fcntl", "F_SETFL") { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
   }
@@ -81,11 +81,11 @@ extension Socket {
   /// - Parameters:
   ///   - address: The peer.
   ///   - timeout: How long to wait, or `nil` for the kernel's own limit.
-  /// - Throws: A ``SocketError`` naming the address, e.g. `ECONNREFUSED`, or
+  /// - Throws: A ``SyscallError`` naming the address, e.g. `ECONNREFUSED`, or
   ///   `ETIMEDOUT` after `timeout`.
   ///
   /// The corresponding C function is `connect(2)`.
-  public func connect(to address: SocketAddress, timeout: Duration? = nil) throws(SocketError) {
+  public func connect(to address: SocketAddress, timeout: Duration? = nil) throws(SyscallError) {
     let target = try fitted(address)
     let detail = "to \(address)"
     let flags = try systemCall("fcntl", "F_GETFL") { fcntl(descriptor, F_GETFL) }
@@ -101,10 +101,10 @@ extension Socket {
 
   private func connectNonBlocking(
     to address: SocketAddress, timeout: Duration?, detail: String
-  ) throws(SocketError) {
+  ) throws(SyscallError) {
     // The body turns EINTR and EINPROGRESS into 1 ("pending"), so the retry loop never
     // reissues the connect.
-    let pending = try address.withSockAddr { (pointer, length) throws(SocketError) -> CInt in
+    let pending = try address.withSockAddr { (pointer, length) throws(SyscallError) -> CInt in
       try systemCall("connect", detail) { () -> CInt in
         if Glibc.connect(descriptor, pointer, length) == 0 { return 0 }
         let error = Errno.current
@@ -116,16 +116,16 @@ extension Socket {
     if pending == 0 { return }
     guard try poll(events: Int16(POLLOUT), timeout: timeout, call: "connect", detail: detail)
     else {
-      throw SocketError(call: "connect", errno: .timedOut, detail: detail)
+      throw SyscallError(call: "connect", errno: .timedOut, detail: detail)
     }
     let status = try getOption(level: SOL_SOCKET, name: SO_ERROR, as: CInt.self)
     if status != 0 {
-      throw SocketError(call: "connect", errno: Errno(rawValue: status), detail: detail)
+      throw SyscallError(call: "connect", errno: Errno(rawValue: status), detail: detail)
     }
   }
 
   /// `address`, mapped to IPv6 if it is IPv4 and this is an IPv6 socket.
-  private func fitted(_ address: SocketAddress) throws(SocketError) -> SocketAddress {
+  private func fitted(_ address: SocketAddress) throws(SyscallError) -> SocketAddress {
     guard address.ip.isIPv4 else { return address }
     let domain = try getOption(level: SOL_SOCKET, name: SO_DOMAIN, as: CInt.self)
     return domain == AF_INET6 ? address.mappedToIPv6 : address

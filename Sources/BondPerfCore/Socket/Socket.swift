@@ -50,10 +50,10 @@ public struct Socket: ~Copyable, Sendable {
   /// - Parameters:
   ///   - family: IPv4 or IPv6.
   ///   - type: Stream (TCP, the default) or datagram (UDP).
-  /// - Throws: A ``SocketError`` for `socket`.
+  /// - Throws: A ``SyscallError`` for `socket`.
   ///
   /// The corresponding C function is `socket(2)`.
-  public init(family: AddressFamily, type: SocketType = .stream) throws(SocketError) {
+  public init(family: AddressFamily, type: SocketType = .stream) throws(SyscallError) {
     let kind = type.rawValue | CInt(SOCK_CLOEXEC.rawValue)
     descriptor = try systemCall("socket") { Glibc.socket(family.rawValue, kind, 0) }
   }
@@ -95,10 +95,10 @@ public struct Socket: ~Copyable, Sendable {
   ///
   /// - Parameter buffer: The bytes to send.
   /// - Returns: How many bytes were sent, at least 1 unless `buffer` is empty.
-  /// - Throws: A ``SocketError`` for `send`, e.g. `EPIPE` or `ECONNRESET`.
+  /// - Throws: A ``SyscallError`` for `send`, e.g. `EPIPE` or `ECONNRESET`.
   ///
   /// The corresponding C function is `send(2)` with `MSG_NOSIGNAL`.
-  public func send(_ buffer: UnsafeRawBufferPointer) throws(SocketError) -> Int {
+  public func send(_ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> Int {
     try systemCall("send") {
       Glibc.send(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL))
     }
@@ -107,10 +107,10 @@ public struct Socket: ~Copyable, Sendable {
   /// Sends all of `buffer`, calling `send` as often as needed.
   ///
   /// - Parameter buffer: The bytes to send.
-  /// - Throws: A ``SocketError`` for `send`.
+  /// - Throws: A ``SyscallError`` for `send`.
   ///
   /// The corresponding C function is `send(2)` with `MSG_NOSIGNAL`.
-  public func sendAll(_ buffer: UnsafeRawBufferPointer) throws(SocketError) {
+  public func sendAll(_ buffer: UnsafeRawBufferPointer) throws(SyscallError) {
     var offset = 0
     while offset < buffer.count {
       offset += try send(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
@@ -120,18 +120,18 @@ public struct Socket: ~Copyable, Sendable {
   /// Sends all of `bytes`, calling `send` as often as needed.
   ///
   /// - Parameter bytes: The bytes to send.
-  /// - Throws: A ``SocketError`` for `send`.
+  /// - Throws: A ``SyscallError`` for `send`.
   ///
   /// The corresponding C function is `send(2)` with `MSG_NOSIGNAL`.
-  public func sendAll(_ bytes: some Collection<UInt8>) throws(SocketError) {
+  public func sendAll(_ bytes: some Collection<UInt8>) throws(SyscallError) {
     let contiguous = bytes.withContiguousStorageIfAvailable {
-      (buffer) -> Result<Void, SocketError> in
-      Result { () throws(SocketError) in try sendAll(UnsafeRawBufferPointer(buffer)) }
+      (buffer) -> Result<Void, SyscallError> in
+      Result { () throws(SyscallError) in try sendAll(UnsafeRawBufferPointer(buffer)) }
     }
     if let contiguous { return try contiguous.get() }
     let array = Array(bytes)
-    let result = array.withUnsafeBytes { (buffer) -> Result<Void, SocketError> in
-      Result { () throws(SocketError) in try sendAll(buffer) }
+    let result = array.withUnsafeBytes { (buffer) -> Result<Void, SyscallError> in
+      Result { () throws(SyscallError) in try sendAll(buffer) }
     }
     try result.get()
   }
@@ -141,11 +141,11 @@ public struct Socket: ~Copyable, Sendable {
   /// - Parameter buffer: Where to put the bytes.
   /// - Returns: How many bytes arrived; 0 means end of stream (or a local
   ///   ``shutdown(_:)``).
-  /// - Throws: A ``SocketError`` for `recv`, e.g. `ECONNRESET`, or `EAGAIN` after a
+  /// - Throws: A ``SyscallError`` for `recv`, e.g. `ECONNRESET`, or `EAGAIN` after a
   ///   receive timeout.
   ///
   /// The corresponding C function is `recv(2)`.
-  public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int {
+  public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> Int {
     try systemCall("recv") { Glibc.recv(descriptor, buffer.baseAddress, buffer.count, 0) }
   }
 
@@ -155,10 +155,10 @@ public struct Socket: ~Copyable, Sendable {
   /// returns 0. A socket that isn't connected (`ENOTCONN`) is not an error.
   ///
   /// - Parameter how: The directions to shut down.
-  /// - Throws: A ``SocketError`` for `shutdown`.
+  /// - Throws: A ``SyscallError`` for `shutdown`.
   ///
   /// The corresponding C function is `shutdown(2)`.
-  public func shutdown(_ how: ShutdownMode) throws(SocketError) {
+  public func shutdown(_ how: ShutdownMode) throws(SyscallError) {
     do {
       _ = try systemCall("shutdown") { Glibc.shutdown(descriptor, how.rawValue) }
     } catch  where error.errno == .notConnected {
@@ -170,17 +170,17 @@ public struct Socket: ~Copyable, Sendable {
   ///
   /// - Parameter timeout: How long to wait at most.
   /// - Returns: `true` if reading won't block, `false` after the timeout.
-  /// - Throws: A ``SocketError`` for `poll`.
+  /// - Throws: A ``SyscallError`` for `poll`.
   ///
   /// The corresponding C function is `poll(2)`.
-  public func waitReadable(timeout: Duration) throws(SocketError) -> Bool {
+  public func waitReadable(timeout: Duration) throws(SyscallError) -> Bool {
     try poll(events: Int16(POLLIN), timeout: timeout, call: "poll")
   }
 
   /// Polls for `events` until `timeout` (or forever); after an `EINTR` it waits only
   /// for the time that is left.
   func poll(events: Int16, timeout: Duration?, call: String, detail: String = "")
-    throws(SocketError) -> Bool
+    throws(SyscallError) -> Bool
   {
     let deadline = timeout.map { ContinuousClock.now + $0 }
     var entry = pollfd(fd: descriptor, events: events, revents: 0)
@@ -203,7 +203,7 @@ public struct Socket: ~Copyable, Sendable {
   ///
   /// The corresponding C function is `getsockname(2)`.
   public var localAddress: SocketAddress {
-    get throws(SocketError) {
+    get throws(SyscallError) {
       try SocketAddress.reading(call: "getsockname") { getsockname(descriptor, $0, $1) }
         .address.unmapped
     }
@@ -213,7 +213,7 @@ public struct Socket: ~Copyable, Sendable {
   ///
   /// The corresponding C function is `getpeername(2)`.
   public var remoteAddress: SocketAddress {
-    get throws(SocketError) {
+    get throws(SyscallError) {
       try SocketAddress.reading(call: "getpeername") { getpeername(descriptor, $0, $1) }
         .address.unmapped
     }

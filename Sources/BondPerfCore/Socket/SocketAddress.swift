@@ -125,17 +125,17 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
   ///   - call: The C function's name, for errors.
   ///   - body: Makes the call with the storage and its in-out length.
   /// - Returns: The call's result and the address it wrote.
-  /// - Throws: A ``SocketError`` for the call, or if the address isn't IPv4 or IPv6.
+  /// - Throws: A ``SyscallError`` for the call, or if the address isn't IPv4 or IPv6.
   static func reading<T: FixedWidthInteger>(
     call: String,
     _ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> T
-  ) throws(SocketError) -> (result: T, address: SocketAddress) {
+  ) throws(SyscallError) -> (result: T, address: SocketAddress) {
     var storage = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     let result = try withUnsafeMutablePointer(to: &storage) {
-      (pointer) throws(SocketError) -> T in
+      (pointer) throws(SyscallError) -> T in
       try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        (generic) throws(SocketError) -> T in
+        (generic) throws(SyscallError) -> T in
         try systemCall(call) { body(generic, &length) }
       }
     }
@@ -145,7 +145,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
       }
     }
     guard let address else {
-      throw SocketError(call: call, errno: nil, message: "not an IPv4 or IPv6 address")
+      throw SyscallError(call: call, errno: nil, message: "not an IPv4 or IPv6 address")
     }
     return (result, address)
   }
@@ -159,12 +159,12 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
   ///   - family: Only this family, or `nil` for both.
   ///   - passive: Addresses to `bind` a listener to rather than to connect to (`AI_PASSIVE`).
   /// - Returns: The distinct addresses, never empty.
-  /// - Throws: A ``SocketError`` naming the host, with `gai_strerror`'s text.
+  /// - Throws: A ``SyscallError`` naming the host, with `gai_strerror`'s text.
   ///
   /// The corresponding C function is `getaddrinfo`.
   public static func resolve(
     host: String, port: UInt16, family: AddressFamily? = nil, passive: Bool = false
-  ) throws(SocketError) -> [SocketAddress] {
+  ) throws(SyscallError) -> [SocketAddress] {
     var hints = addrinfo()
     hints.ai_family = family?.rawValue ?? AF_UNSPEC
     hints.ai_socktype = CInt(SOCK_STREAM.rawValue)
@@ -180,7 +180,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
     defer { if let list { freeaddrinfo(list) } }
     guard code == 0 else {
-      throw SocketError(
+      throw SyscallError(
         call: "getaddrinfo", errno: nil, detail: detail,
         message: String(cString: gai_strerror(code)))
     }
@@ -196,7 +196,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
       entry = current.pointee.ai_next
     }
     guard !results.isEmpty else {
-      throw SocketError(
+      throw SyscallError(
         call: "getaddrinfo", errno: nil, detail: detail, message: "no IPv4 or IPv6 address")
     }
     return results

@@ -25,14 +25,14 @@ func retryingOnInterrupt<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) ->
 ///   - detail: Context for the error, such as the address ("to 10.0.0.1 port 5201").
 ///   - body: Makes the call.
 /// - Returns: The call's result, which isn't `-1`.
-/// - Throws: A ``SocketError`` with the call, its ``Errno`` and `detail`.
+/// - Throws: A ``SyscallError`` with the call, its ``Errno`` and `detail`.
 @inline(__always)
 func systemCall<T: FixedWidthInteger>(
   _ call: String, _ detail: @autoclosure () -> String = "", _ body: () -> T
-) throws(SocketError) -> T {
+) throws(SyscallError) -> T {
   do {
     return try retryingOnInterrupt(body)
   } catch {
-    throw SocketError(call: call, errno: error, detail: detail())
+    throw SyscallError(call: call, errno: error, detail: detail())
   }
 }

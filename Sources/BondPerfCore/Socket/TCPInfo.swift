@@ -86,15 +86,15 @@ extension Socket {
   /// Reads the connection's TCP statistics.
   ///
   /// - Returns: The statistics at this moment.
-  /// - Throws: A ``SocketError`` for `getsockopt`, e.g. `ENOPROTOOPT` on a non-TCP socket.
+  /// - Throws: A ``SyscallError`` for `getsockopt`, e.g. `ENOPROTOOPT` on a non-TCP socket.
   ///
   /// The corresponding C function is `getsockopt(2)` with `TCP_INFO`.
-  public func tcpInfo() throws(SocketError) -> TCPInfo {
+  public func tcpInfo() throws(SyscallError) -> TCPInfo {
     let (bytes, filled) = try getOptionBytes(
       level: CInt(IPPROTO_TCP), name: tcpInfoOption, capacity: TCPInfo.capacity,
       label: "TCP_INFO")
     guard let info = TCPInfo(kernelBytes: bytes, filled: filled) else {
-      throw SocketError(
+      throw SyscallError(
         call: "getsockopt", errno: nil, detail: "TCP_INFO",
         message: "the kernel returned only \(filled) bytes")
     }

@@ -23,7 +23,7 @@ public struct OutputFile: Sendable {
   /// iperf3's `--logfile` does. The descriptor stays open for the process's life.
   ///
   /// The corresponding C function is `open(2)` with `O_APPEND | O_CREAT`.
-  public static func appending(to path: String) throws(SocketError) -> OutputFile {
+  public static func appending(to path: String) throws(SyscallError) -> OutputFile {
     let descriptor = try systemCall("open", path) {
       open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
     }
@@ -33,7 +33,7 @@ public struct OutputFile: Sendable {
   /// Writes all of `bytes`, calling `write` as often as needed.
   ///
   /// The corresponding C function is `write(2)`.
-  public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SocketError) {
+  public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SyscallError) {
     var offset = 0
     while offset < bytes.count {
       let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])

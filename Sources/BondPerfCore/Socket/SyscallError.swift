@@ -1,8 +1,8 @@
-/// A failed socket operation: which C call failed, its error number and the context.
+/// A failed system call: which C call failed, its error number and the context.
 ///
 /// The description is one line, such as
 /// "connect to 198.18.0.2 port 5201: Connection refused (ECONNREFUSED)".
-public struct SocketError: Error, CustomStringConvertible, Sendable, Hashable {
+public struct SyscallError: Error, CustomStringConvertible, Sendable, Hashable {
   /// The C function that failed, such as `"connect"`.
   public var call: String
   /// The error number, or `nil` for failures that aren't reported through `errno`

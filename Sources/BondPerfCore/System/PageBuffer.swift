@@ -13,14 +13,14 @@ public final class PageBuffer: @unchecked Sendable {
   /// Maps `byteCount` bytes of zeroed, page-aligned memory.
   ///
   /// - Parameter byteCount: The size; more than 0.
-  /// - Throws: A ``SocketError`` for `mmap`, e.g. `ENOMEM`.
+  /// - Throws: A ``SyscallError`` for `mmap`, e.g. `ENOMEM`.
   ///
   /// The corresponding C function is `mmap(2)`.
-  public init(byteCount: Int) throws(SocketError) {
+  public init(byteCount: Int) throws(SyscallError) {
     let address = Glibc.mmap(
       nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
     guard let address, address != MAP_FAILED else {
-      throw SocketError(call: "mmap", errno: .current, detail: "of \(byteCount) bytes")
+      throw SyscallError(call: "mmap", errno: .current, detail: "of \(byteCount) bytes")
     }
     bytes = UnsafeMutableRawBufferPointer(start: address, count: byteCount)
   }

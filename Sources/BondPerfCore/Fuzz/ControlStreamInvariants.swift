@@ -28,7 +28,7 @@ package enum ControlStreamInvariants {
       }
     }
     if let parameters = outcome.parameters {
-      if !(1...128).contains(parameters.parallel) {
+      if !TestBounds.streams.contains(parameters.parallel) {
         problems.append("accepted parallel \(parameters.parallel)")
       }
       if let again = try? TestParameters(json: parameters.json) {

@@ -18,10 +18,10 @@ public final class MemoryFile: Sendable {
   /// - Parameters:
   ///   - name: A name for `/proc/PID/fd` listings; it needs not be unique.
   ///   - contents: The bytes the file holds.
-  /// - Throws: A ``SocketError`` for `memfd_create` or `pwrite`.
+  /// - Throws: A ``SyscallError`` for `memfd_create` or `pwrite`.
   ///
   /// The corresponding C functions are `memfd_create(2)` and `pwrite(2)`.
-  public init(name: String, contents: UnsafeRawBufferPointer) throws(SocketError) {
+  public init(name: String, contents: UnsafeRawBufferPointer) throws(SyscallError) {
     let descriptor = try systemCall("memfd_create", name) { cbondperf_memfd_create(name) }
     var written = 0
     while written < contents.count {
