@@ -16,7 +16,7 @@
       switch outcome.failure {
       case nil: complete += 1
       case .truncated: truncated += 1
-      case .malformed, .unsupportedTransport: rejected += 1
+      case .rejected: rejected += 1
       }
     }
 

@@ -2,7 +2,8 @@ import Testing
 
 @testable import BondPerfCore
 
-/// Replays captured control conversations through ControlBuffer and ProtocolState.
+/// Replays captured control conversations through the sessions' own
+/// ``ClientConversation`` and ``ServerConversation``.
 struct ProtocolConversationTests {
   enum Feeding: CaseIterable, Sendable {
     case asCaptured, allAtOnce, byteByByte
@@ -19,9 +20,10 @@ struct ProtocolConversationTests {
     }
   }
 
-  /// What a client engine does: reads the server's bytes, records what it sends.
+  /// The client session's conversation, fed the server's bytes; records what
+  /// it sends (result frames as captured, since doubles may print differently).
   struct ClientDriver {
-    var state = ProtocolState.initial
+    var conversation = ClientConversation()
     var buffer = ControlBuffer()
     var sent: [[UInt8]] = []
     var received: [String] = []
@@ -29,44 +31,31 @@ struct ProtocolConversationTests {
 
     init(transcript: ProtocolFixtures.Transcript) throws {
       self.transcript = transcript
-      sent.append(Array(transcript.cookie.utf8) + [0])
-      state = try state.next(on: .cookieExchanged, role: .client)
+      let cookie = try #require(Cookie(text: transcript.cookie))
+      sent.append(try conversation.start(cookie: cookie))
     }
 
-    mutating func send(_ message: ControlMessage) throws {
-      sent.append([message.byte])
-      state = try state.next(on: .sent(message), role: .client)
-    }
+    var state: ProtocolState { conversation.state }
 
     mutating func feed(_ bytes: [UInt8]) throws {
       buffer.append(contentsOf: bytes)
-      while true {
-        if state.ignoresIncomingBytes {
-          buffer.discardAll()
-          return
+      while let step = try conversation.next(from: &buffer) {
+        switch step {
+        case .peerResults(let results): received.append("results \(results.streams.count)")
+        default: received.append(step.description)
         }
-        if state == .exchangeResults {
-          guard let json = try buffer.nextFrame(maxLength: Framing.maximumResultsLength) else {
-            return
-          }
-          let results = try TestResults(json: json)
-          received.append("results \(results.streams.count)")
-          state = try state.next(on: .resultsExchanged, role: .client)
-          continue
-        }
-        guard let message = try buffer.nextMessage() else { return }
-        received.append(message.name)
-        state = try state.next(on: .received(message), role: .client)
-        switch message {
-        case .paramExchange:
-          sent.append(Framing.frame(Array(transcript.params.utf8)))
-          state = try state.next(on: .paramsExchanged, role: .client)
+        switch step {
+        case .sendParameters:
+          let parameters = try TestParameters(json: JSONValue.parse(Array(transcript.params.utf8)))
+          sent.append(try conversation.parameters(parameters))
         case .testRunning:
-          try send(.testEnd)
-        case .exchangeResults:
-          sent.append(Framing.frame(Array(transcript.clientResults.utf8)))
+          sent.append(try conversation.send(.testEnd))
+        case .sendResults:
+          let raw = Array(transcript.clientResults.utf8)
+          _ = try conversation.results(try TestResults(bytes: raw))
+          sent.append(Framing.frame(raw))
         case .displayResults:
-          try send(.iperfDone)
+          sent.append(try conversation.send(.iperfDone))
         default:
           break
         }
@@ -74,52 +63,37 @@ struct ProtocolConversationTests {
     }
   }
 
-  /// What a server engine does: reads the client's bytes, records what it sends.
+  /// The server session's conversation, fed the client's bytes; records what
+  /// it sends (its result frame as captured).
   struct ServerDriver {
-    var state = ProtocolState.initial
+    var conversation = ServerConversation()
     var buffer = ControlBuffer()
     var sent: [[UInt8]] = []
     var parameters: TestParameters?
     var clientResults: TestResults?
     let transcript: ProtocolFixtures.Transcript
 
-    mutating func send(_ message: ControlMessage) throws {
-      sent.append([message.byte])
-      state = try state.next(on: .sent(message), role: .server)
-    }
+    var state: ProtocolState { conversation.state }
 
     mutating func feed(_ bytes: [UInt8]) throws {
       buffer.append(contentsOf: bytes)
-      while true {
-        switch state {
-        case .awaitingCookie:
-          guard let cookie = buffer.nextCookie() else { return }
+      while let step = try conversation.next(from: &buffer) {
+        switch step {
+        case .cookie(let cookie):
           #expect(cookie.text == transcript.cookie)
-          state = try state.next(on: .cookieExchanged, role: .server)
-          try send(.paramExchange)
-        case .paramExchange:
-          guard let json = try buffer.nextFrame(maxLength: Framing.maximumParameterLength) else {
-            return
-          }
-          parameters = try TestParameters(json: json)
-          state = try state.next(on: .paramsExchanged, role: .server)
-          try send(.createStreams)
+          sent.append(try conversation.send(.paramExchange))
+        case .parameters(let decoded, _):
+          parameters = decoded
+          sent.append(try conversation.send(.createStreams))
           // The data connections are accepted here.
-          sent.append([ControlMessage.testStart.byte, ControlMessage.testRunning.byte])
-          state = try state.next(on: .sent(.testStart), role: .server)
-          state = try state.next(on: .sent(.testRunning), role: .server)
-        case .exchangeResults:
-          guard let json = try buffer.nextFrame(maxLength: Framing.maximumResultsLength) else {
-            return
-          }
-          clientResults = try TestResults(json: json)
-          sent.append(Framing.frame(Array(transcript.serverResults.utf8)) + [0x0e])
-          state = try state.next(on: .resultsExchanged, role: .server)
-          state = try state.next(on: .sent(.displayResults), role: .server)
-        default:
-          guard let message = try buffer.nextMessage() else { return }
-          state = try state.next(on: .received(message), role: .server)
-          if message == .testEnd { try send(.exchangeResults) }
+          sent.append(try conversation.send(.testStart) + conversation.send(.testRunning))
+        case .received(let message):
+          if message == .testEnd { sent.append(try conversation.send(.exchangeResults)) }
+        case .peerResults(let results):
+          clientResults = results
+          let raw = Array(transcript.serverResults.utf8)
+          _ = try conversation.results(try TestResults(bytes: raw))
+          sent.append(Framing.frame(raw) + (try conversation.send(.displayResults)))
         }
       }
     }

@@ -73,8 +73,9 @@ struct ProtocolFuzzTests {
       let outcome = ControlStreamDecoder(role: .server, maximumChunkLength: chunk).decode(stream)
       #expect(
         outcome.failure
-          == .malformed(
-            .parameters, .invalidFrameLength(length, maximum: Framing.maximumParameterLength)))
+          == .rejected(
+            .malformed(
+              .parameters, .invalidFrameLength(length, maximum: Framing.maximumParameterLength))))
       #expect(outcome.consumedByteCount == Cookie.wireLength)
       #expect(outcome.unconsumedByteCount == stream.count - Cookie.wireLength)
       #expect(outcome.parameters == nil)
@@ -102,7 +103,7 @@ struct ProtocolFuzzTests {
   @Test func nonTCPParametersAreRefusedAsTheServerDoes() throws {
     let outcome = ControlStreamDecoder.decode(
       fuzzInput: try ProtocolFuzzTests.seed("server-params-udp"))
-    #expect(outcome.failure == .unsupportedTransport(.udp))
+    #expect(outcome.failure == .rejected(.unsupportedTransport(.udp)))
   }
 
   /// 20,000 mutated seeds; none may trap or break an invariant.

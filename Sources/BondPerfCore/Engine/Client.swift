@@ -6,9 +6,7 @@ public final class Client: Sendable {
   public let configuration: ClientConfiguration
   let observer: any TestObserver
   let bond: (any BondWatch)?
-  let interruption = Atomic<Bool>(false)
-  /// Whether the test is in its measuring loop, where an interrupt ends it with a summary.
-  let measuring = Atomic<Bool>(false)
+  private let interruption = Atomic<Bool>(false)
 
   /// - Parameter bond: The bond the test's streams leave on, when one is known.
   public init(
@@ -19,23 +17,24 @@ public final class Client: Sendable {
     self.bond = bond
   }
 
-  /// Ends a running test early, as Ctrl-C does: the summary so far is reported.
+  /// Asks the test to end early, as Ctrl-C does; safe from any thread.
   ///
-  /// - Returns: False when the test can't wind down that way: it is still connecting
-  ///   or setting up (a silent server would hold it for the control timeout), it is
-  ///   past measuring, or this is the second interrupt. The caller should then report
-  ///   ``PerfError/interrupted`` and exit, as iperf3 does.
-  @discardableResult
-  public func interrupt() -> Bool {
-    let first = !interruption.exchange(true, ordering: .relaxed)
-    return first && measuring.load(ordering: .relaxed)
+  /// Only the test's own thread acts on it, within about 100 ms: while
+  /// measuring it sends CLIENT_TERMINATE and reports the summary so far;
+  /// while connecting or setting up it gives up. Either way ``run()`` throws
+  /// ``PerfError/interrupted`` after the observer has been told.
+  public func interrupt() {
+    interruption.store(true, ordering: .relaxed)
   }
+
+  /// Whether ``interrupt()`` was called.
+  var isInterrupted: Bool { interruption.load(ordering: .relaxed) }
 
   /// Runs the test on a thread of its own (its control I/O blocks) and
   /// returns what it recorded.
   public func run() async throws -> TestRecord {
     try await DedicatedThread.run(named: "bondperf-client") { [self] in
-      try ClientRun(client: self).execute()
+      try ClientSession(client: self).execute()
     }
   }
 }

@@ -8,10 +8,14 @@ final class ControlConnection {
   private var buffer = ControlBuffer()
   private var scratch = [UInt8](repeating: 0, count: 65536)
   private(set) var peerClosed = false
+  /// Asked between waits of at most 100 ms; true ends the wait with
+  /// ``PerfError/interrupted``.
+  private let interrupted: (() -> Bool)?
 
-  init(_ socket: consuming Socket, peer: SocketAddress) {
+  init(_ socket: consuming Socket, peer: SocketAddress, interrupted: (() -> Bool)? = nil) {
     self.shared = SharedSocket(socket)
     self.peer = peer
+    self.interrupted = interrupted
   }
 
   var descriptor: Int32 { shared.descriptor }
@@ -38,10 +42,15 @@ final class ControlConnection {
 
   /// Reads what is available (waiting until `deadline`); false at EOF or timeout.
   @discardableResult
-  func fill(until deadline: ContinuousClock.Instant) throws(SyscallError) -> Bool {
+  func fill(until deadline: ContinuousClock.Instant) throws -> Bool {
     guard !peerClosed else { return false }
-    let left = ContinuousClock.now.duration(to: deadline)
-    guard try shared.socket.waitReadable(timeout: max(left, .zero)) else { return false }
+    while true {
+      let left = max(ContinuousClock.now.duration(to: deadline), .zero)
+      let slice = interrupted == nil ? left : min(left, .milliseconds(100))
+      if try shared.socket.waitReadable(timeout: slice) { break }
+      if slice == left { return false }
+      if let interrupted, interrupted() { throw PerfError.interrupted }
+    }
     let socket = shared
     let count = try scratch.withUnsafeMutableBytes { raw -> Result<Int, SyscallError> in
       Result { () throws(SyscallError) in try socket.socket.receive(into: raw) }
@@ -54,89 +63,47 @@ final class ControlConnection {
     return true
   }
 
-  /// The next state byte, waiting until `deadline`.
-  func readMessage(until deadline: ContinuousClock.Instant, waitingFor what: String) throws
-    -> ControlMessage
-  {
+  /// The next item `pull` takes from the buffer, reading until `deadline`:
+  /// started by `deadline.firstByte` and complete by `deadline.complete`.
+  ///
+  /// - Throws: ``PerfError`` (``PerfError/Code/controlClosed`` or
+  ///   ``PerfError/Code/timedOut``), or whatever `pull` throws.
+  func read<Item>(
+    by deadline: MessageDeadline, waitingFor what: String,
+    _ pull: (inout ControlBuffer) throws -> Item?
+  ) throws -> Item {
     while true {
-      if let message = try buffer.nextMessage() { return message }
-      try fillOrFail(until: deadline, waitingFor: what)
+      if let item = try pull(&buffer) { return item }
+      try fillOrFail(by: deadline, waitingFor: what)
     }
   }
 
-  /// A state byte if one is buffered or arrives before `deadline`; nil otherwise.
-  func pollMessage(until deadline: ContinuousClock.Instant) throws -> ControlMessage? {
-    if let message = try buffer.nextMessage() { return message }
+  /// The next item `pull` takes from the buffer, reading until `deadline`.
+  func read<Item>(
+    until deadline: ContinuousClock.Instant, waitingFor what: String,
+    _ pull: (inout ControlBuffer) throws -> Item?
+  ) throws -> Item {
+    try read(by: MessageDeadline(deadline), waitingFor: what, pull)
+  }
+
+  /// An item if one is buffered or arrives before `deadline`; nil otherwise.
+  ///
+  /// - Throws: ``PerfError/controlClosed`` once the peer has closed and
+  ///   nothing complete is left, or whatever `pull` throws.
+  func poll<Item>(
+    until deadline: ContinuousClock.Instant, _ pull: (inout ControlBuffer) throws -> Item?
+  ) throws -> Item? {
+    if let item = try pull(&buffer) { return item }
     if peerClosed { throw PerfError.controlClosed }
     guard try fill(until: deadline) else {
       if peerClosed { throw PerfError.controlClosed }
       return nil
     }
-    return try buffer.nextMessage()
-  }
-
-  /// One length-prefixed JSON message.
-  func readFrame(maxLength: Int, until deadline: ContinuousClock.Instant, waitingFor what: String)
-    throws -> JSONValue
-  {
-    try readFrame(maxLength: maxLength, by: MessageDeadline(deadline), waitingFor: what)
-  }
-
-  /// One length-prefixed JSON message, started by `deadline.firstByte` and
-  /// complete by `deadline.complete`. A length above `maxLength` fails as soon
-  /// as the 4-byte header is in, before any of the body is read.
-  func readFrame(maxLength: Int, by deadline: MessageDeadline, waitingFor what: String)
-    throws -> JSONValue
-  {
-    while true {
-      if let value = try buffer.nextFrame(maxLength: maxLength) { return value }
-      try fillOrFail(by: deadline, waitingFor: what)
-    }
-  }
-
-  /// The 37-byte cookie.
-  func readCookie(by deadline: MessageDeadline) throws -> Cookie {
-    while true {
-      if let cookie = buffer.nextCookie() { return cookie }
-      try fillOrFail(by: deadline, waitingFor: "the cookie")
-    }
-  }
-
-  /// The cookie if all of it is buffered, after one non-blocking read.
-  ///
-  /// - Throws: ``PerfError/controlClosed`` if the peer left first; an error
-  ///   naming the bytes if 37 arrived that are not a cookie.
-  func pollCookie() throws -> Cookie? {
-    if !peerClosed { try fill(until: .now) }
-    if buffer.count >= Cookie.wireLength {
-      // iperf3 reads any 37 bytes; every real client sends 36 of a-z2-7 and a NUL.
-      guard let cookie = buffer.nextCookie(), cookie.isWellFormed else {
-        throw PerfError("sent \(buffer.count) bytes that do not start with an iperf3 cookie")
-      }
-      return cookie
-    }
-    if peerClosed { throw PerfError.controlClosed }
-    return nil
+    return try pull(&buffer)
   }
 
   /// Whether any byte of the next item has arrived.
   var hasBufferedBytes: Bool { !buffer.isEmpty }
-
-  /// The two integers after SERVER_ERROR, turned into iperf3's message.
-  func readServerError(until deadline: ContinuousClock.Instant) -> PerfError {
-    while true {
-      if let (code, errno) = buffer.nextServerError() {
-        return PerfError(IperfErrorCode.message(iperfErrno: code, errno: errno))
-      }
-      guard (try? fill(until: deadline)) == true else {
-        return PerfError("the server reported an error and closed the connection")
-      }
-    }
-  }
-
-  private func fillOrFail(until deadline: ContinuousClock.Instant, waitingFor what: String) throws {
-    try fillOrFail(by: MessageDeadline(deadline), waitingFor: what)
-  }
 
   private func fillOrFail(by deadline: MessageDeadline, waitingFor what: String) throws {
     let started = !buffer.isEmpty
@@ -145,6 +112,6 @@ final class ControlConnection {
     if ContinuousClock.now < by, try fill(until: by) { return }
     if peerClosed { throw PerfError.controlClosed }
     let waited = started ? "for the rest of \(what)" : "for \(what)"
-    throw PerfError("timed out waiting \(waited) from \(peer)")
+    throw PerfError(.timedOut, "timed out waiting \(waited) from \(peer)")
   }
 }

@@ -5,6 +5,8 @@
 struct PendingControl {
   let control: ControlConnection
   let deadline: MessageDeadline
+  /// Its conversation, which reads the cookie.
+  var conversation = ServerConversation()
 
   /// The instant after which this connection is dropped.
   var expiry: ContinuousClock.Instant { deadline.current(started: control.hasBufferedBytes) }

@@ -28,9 +28,9 @@ public final class Server: Sendable {
   /// ``stop()`` (or after one test with `oneOff`).
   public func run(ready: @escaping @Sendable (SocketAddress) -> Void = { _ in }) async throws {
     try await DedicatedThread.run(named: "bondperf-server") { [self] in
-      let listener = try ServerRun.listen(configuration)
+      let listener = try ServerListener.listen(configuration)
       ready(try listener.socket.localAddress)
-      try ServerRun(server: self, listener: listener).serve()
+      try ServerListener(server: self, socket: listener).serve()
     }
   }
 }

@@ -1,10 +1,10 @@
 /// A socket shared between the session thread and one stream's worker thread.
 ///
-/// `@unchecked Sendable`: the wrapped ``Socket`` holds only its descriptor,
-/// and the kernel makes `send`, `recv` and `shutdown` on one descriptor from
-/// different threads safe. The descriptor is closed in `deinit`, when no
-/// thread holds a reference any more, so it is never closed under a worker.
-public final class SharedSocket: @unchecked Sendable {
+/// The wrapped ``Socket`` holds only its descriptor, and the kernel makes
+/// `send`, `recv` and `shutdown` on one descriptor from different threads
+/// safe. The descriptor is closed when the last reference goes, so it is
+/// never closed under a worker.
+public final class SharedSocket: Sendable {
   public let socket: Socket
 
   public init(_ socket: consuming Socket) {

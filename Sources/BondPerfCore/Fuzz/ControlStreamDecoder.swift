@@ -1,28 +1,19 @@
-/// Drives the bytes one side of a control connection receives through the
-/// same decoders, in the same order, as bondperf's client and server do.
+/// Drives one side's real conversation (``ServerConversation`` or
+/// ``ClientConversation``, the types the sessions use) with the bytes it
+/// receives, answering each step as the session would.
 ///
 /// It is the single entry point for the protocol fuzz target and the
 /// random-input tests: any byte sequence yields a ``ControlStreamOutcome``,
 /// never a trap. The bytes reach the ``ControlBuffer`` in chunks, as `recv`
 /// would return them, so items split across reads are exercised too.
 ///
-/// As a **server** it reads what a client sends: the cookie, then (after
-/// PARAM_EXCHANGE) the parameter frame, capped at
-/// ``Framing/maximumParameterLength``, decoded by ``TestParameters/init(json:typeMismatches:)``
-/// and checked by ``TestParameters/validate()``; then state bytes until
-/// TEST_END (a TEST_START echo is ignored, CLIENT_TERMINATE aborts); then the
-/// client's results frame (``TestResults/init(json:)``); then state bytes
-/// until IPERF_DONE, ignoring others as the server does (an undefined byte is
-/// reported as a failure; it ends the server's wait too). The data connections
-/// are taken to open at once: CREATE_STREAMS is followed by TEST_START and
-/// TEST_RUNNING with no client bytes in between.
-///
-/// As a **client** it reads what a server sends: PARAM_EXCHANGE,
-/// CREATE_STREAMS, TEST_START, TEST_RUNNING, then (having sent TEST_END)
-/// EXCHANGE_RESULTS, the server's results frame and DISPLAY_RESULTS. Any
-/// ACCESS_DENIED, SERVER_TERMINATE or SERVER_ERROR (with its two `Int32`s)
-/// ends the test; whatever follows IPERF_DONE or an abort is dropped.
-/// Every transition goes through ``ProtocolState/next(on:role:)``.
+/// As a **server** it reads what a client sends; the data connections are
+/// taken to open at once (CREATE_STREAMS is followed by TEST_START and
+/// TEST_RUNNING with no client bytes in between) and TEST_END is answered
+/// with EXCHANGE_RESULTS. As a **client** it reads what a server sends,
+/// answering PARAM_EXCHANGE with default parameters, TEST_RUNNING with
+/// TEST_END and EXCHANGE_RESULTS with empty results; whatever follows
+/// IPERF_DONE or a refusal is dropped.
 public struct ControlStreamDecoder: Sendable {
   /// The side doing the decoding.
   public var role: Role
@@ -91,115 +82,98 @@ public struct ControlStreamDecoder: Sendable {
   private func decodeAsServer(
     _ reader: inout ControlStreamReader, _ outcome: inout ControlStreamOutcome
   ) throws(ControlStreamError) {
-    outcome.cookie = try reader.pull(.cookie) { buffer in buffer.nextCookie() }
-    try advance(&outcome, .cookieExchanged, .parameters)
-    try advance(&outcome, .sent(.paramExchange), .parameters)
-
-    let json = try reader.pull(.parameters) { (buffer) throws(ProtocolError) in
-      try buffer.nextFrame(maxLength: Framing.maximumParameterLength)
-    }
-    var mismatches: [String] = []
-    let parameters: TestParameters
-    do {
-      parameters = try TestParameters(json: json, typeMismatches: &mismatches)
-      try parameters.validate()
-    } catch {
-      throw .malformed(.parameters, error)
-    }
-    outcome.parameterTypeMismatches = mismatches
-    guard parameters.transport == .tcp else { throw .unsupportedTransport(parameters.transport) }
-    outcome.parameters = parameters
-    for event in [
-      ProtocolEvent.paramsExchanged, .sent(.createStreams), .sent(.testStart),
-      .sent(.testRunning),
-    ] {
-      try advance(&outcome, event, .parameters)
-    }
-
-    // Until TEST_END: ProtocolState ignores a TEST_START echo and rejects the rest.
-    while outcome.state != .testEnd {
-      let message = try pullMessage(&reader, &outcome)
-      try advance(&outcome, .received(message), .stateByte)
-      if outcome.state.isFinal { return }  // CLIENT_TERMINATE
-    }
-
-    try advance(&outcome, .sent(.exchangeResults), .stateByte)
-    outcome.peerResults = try pullResults(&reader)
-    try advance(&outcome, .resultsExchanged, .results)
-    try advance(&outcome, .sent(.displayResults), .results)
-
-    // The server waits for IPERF_DONE and ignores anything else.
-    while !outcome.state.isFinal {
-      let message = try pullMessage(&reader, &outcome)
-      if message == .iperfDone { try advance(&outcome, .received(message), .stateByte) }
+    var conversation = ServerConversation()
+    defer { outcome.state = conversation.state }
+    while !conversation.state.isFinal {
+      let pulled: ServerConversation.Step?
+      do {
+        pulled = try reader.pull { (buffer) throws(ConversationError) in
+          try conversation.next(from: &buffer)
+        }
+      } catch {
+        throw .rejected(error)
+      }
+      guard let step = pulled else { throw .truncated(waitingFor: conversation.awaiting) }
+      do throws(ProtocolError) {
+        switch step {
+        case .cookie(let cookie):
+          outcome.cookie = cookie
+          _ = try conversation.send(.paramExchange)
+        case .parameters(let parameters, let mismatches):
+          outcome.parameters = parameters
+          outcome.parameterTypeMismatches = mismatches
+          for message in [ControlMessage.createStreams, .testStart, .testRunning] {
+            _ = try conversation.send(message)
+          }
+        case .received(let message):
+          outcome.messages.append(message)
+          if conversation.state == .testEnd { _ = try conversation.send(.exchangeResults) }
+        case .peerResults(let results):
+          outcome.peerResults = results
+          _ = try conversation.results(Self.emptyResults)
+          _ = try conversation.send(.displayResults)
+        }
+      } catch {
+        throw .rejected(.malformed(conversation.awaiting, error))
+      }
     }
   }
 
   private func decodeAsClient(
     _ reader: inout ControlStreamReader, _ outcome: inout ControlStreamOutcome
   ) throws(ControlStreamError) {
-    try advance(&outcome, .cookieExchanged, .stateByte)
-    // ProtocolState enforces the order 09 0a 01 02 0d; the client's own
-    // messages follow PARAM_EXCHANGE (its parameters) and TEST_RUNNING (TEST_END).
-    let sentAfter: [[ProtocolEvent]] = [[.paramsExchanged], [], [], [.sent(.testEnd)], []]
-    for events in sentAfter {
-      guard try receiveAsClient(&reader, &outcome) else { return }
-      for event in events { try advance(&outcome, event, .stateByte) }
+    var conversation = ClientConversation()
+    defer { outcome.state = conversation.state }
+    do throws(ProtocolError) {
+      _ = try conversation.start(cookie: Self.cookie)
+    } catch {
+      throw .rejected(.malformed(.cookie, error))
     }
-    outcome.peerResults = try pullResults(&reader)
-    try advance(&outcome, .resultsExchanged, .results)
-    guard try receiveAsClient(&reader, &outcome) else { return }
-    try advance(&outcome, .sent(.iperfDone), .stateByte)
+    while !conversation.isFinished {
+      let pulled: ClientConversation.Step?
+      do {
+        pulled = try reader.pull { (buffer) throws(ConversationError) in
+          try conversation.next(from: &buffer)
+        }
+      } catch {
+        throw .rejected(error)
+      }
+      guard let step = pulled else { throw .truncated(waitingFor: conversation.awaiting) }
+      if let message = Self.message(of: step) { outcome.messages.append(message) }
+      do throws(ProtocolError) {
+        switch step {
+        case .sendParameters: _ = try conversation.parameters(TestParameters())
+        case .openStreams, .testStarted: break
+        case .testRunning: _ = try conversation.send(.testEnd)
+        case .sendResults: _ = try conversation.results(Self.emptyResults)
+        case .peerResults(let results): outcome.peerResults = results
+        case .displayResults: _ = try conversation.send(.iperfDone)
+        case .refused(_, let codes): outcome.serverError = codes
+        }
+      } catch {
+        throw .rejected(.malformed(conversation.awaiting, error))
+      }
+    }
     reader.ignoreRest()
   }
 
-  /// Reads one state byte as the client; false when it ended the test (then
-  /// the rest of the input is ignored).
-  private func receiveAsClient(
-    _ reader: inout ControlStreamReader, _ outcome: inout ControlStreamOutcome
-  ) throws(ControlStreamError) -> Bool {
-    let message = try pullMessage(&reader, &outcome)
-    try advance(&outcome, .received(message), .stateByte)
-    guard outcome.state.isFinal else { return true }
-    if message == .serverError {
-      let codes = try reader.pull(.serverErrorCodes) { buffer in buffer.nextServerError() }
-      outcome.serverError = .init(
-        code: IperfErrorCode(rawValue: codes.iperfErrno), errno: codes.errno)
-    }
-    reader.ignoreRest()
-    return false
-  }
-
-  private func pullMessage(
-    _ reader: inout ControlStreamReader, _ outcome: inout ControlStreamOutcome
-  ) throws(ControlStreamError) -> ControlMessage {
-    let message = try reader.pull(.stateByte) { (buffer) throws(ProtocolError) in
-      try buffer.nextMessage()
-    }
-    outcome.messages.append(message)
-    return message
-  }
-
-  private func pullResults(_ reader: inout ControlStreamReader) throws(ControlStreamError)
-    -> TestResults
-  {
-    let json = try reader.pull(.results) { (buffer) throws(ProtocolError) in
-      try buffer.nextFrame(maxLength: Framing.maximumResultsLength)
-    }
-    do {
-      return try TestResults(json: json)
-    } catch {
-      throw .malformed(.results, error)
+  /// The state byte behind a client step (SERVER_ERROR's once its codes are in).
+  private static func message(of step: ClientConversation.Step) -> ControlMessage? {
+    switch step {
+    case .sendParameters: return .paramExchange
+    case .openStreams: return .createStreams
+    case .testStarted: return .testStart
+    case .testRunning: return .testRunning
+    case .sendResults: return .exchangeResults
+    case .peerResults: return nil
+    case .displayResults: return .displayResults
+    case .refused(let message, _): return message
     }
   }
 
-  private func advance(
-    _ outcome: inout ControlStreamOutcome, _ event: ProtocolEvent, _ item: ControlStreamError.Item
-  ) throws(ControlStreamError) {
-    do {
-      outcome.state = try outcome.state.next(on: event, role: role)
-    } catch {
-      throw .malformed(item, error)
-    }
-  }
+  private static let cookie = Cookie.random()
+
+  private static let emptyResults = TestResults(
+    cpuUtilTotal: 0, cpuUtilUser: 0, cpuUtilSystem: 0, senderHasRetransmits: -1,
+    congestionUsed: nil, streams: [], extra: [])
 }

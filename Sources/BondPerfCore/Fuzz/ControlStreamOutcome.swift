@@ -15,7 +15,7 @@ public struct ControlStreamOutcome: Sendable, Equatable {
   /// client side.
   public var peerResults: TestResults?
   /// The codes after a SERVER_ERROR (client side only).
-  public var serverError: ServerErrorCodes?
+  public var serverError: ClientConversation.ServerErrorCodes?
   /// The state bytes read, in order.
   public var messages: [ControlMessage] = []
   /// Bytes consumed by the items above.
@@ -27,14 +27,6 @@ public struct ControlStreamOutcome: Sendable, Equatable {
   public var ignoredByteCount = 0
   /// Why decoding stopped early; `nil` when ``state`` is final.
   public var failure: ControlStreamError?
-
-  /// The two integers after SERVER_ERROR.
-  public struct ServerErrorCodes: Sendable, Hashable {
-    /// iperf3's error code (`i_errno`).
-    public var code: IperfErrorCode
-    /// The server's C `errno`, 0 if none.
-    public var errno: Int32
-  }
 
   public init(role: Role) {
     self.role = role

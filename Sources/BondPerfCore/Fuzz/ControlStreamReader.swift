@@ -1,5 +1,5 @@
 /// Feeds a byte stream into a ``ControlBuffer`` in chunks, only when the item
-/// being read needs more bytes, as ``ControlStreamDecoder`` reads a socket.
+/// being read needs more bytes, as a session reads its socket.
 struct ControlStreamReader {
   private let bytes: [UInt8]
   private let maximumChunkLength: Int
@@ -20,21 +20,14 @@ struct ControlStreamReader {
   /// Bytes neither consumed nor ignored: buffered, or never fed.
   var unconsumedByteCount: Int { buffer.count + bytes.count - fed }
 
-  /// Runs `next` until it yields an item, feeding a chunk whenever it needs more.
-  ///
-  /// - Throws: ``ControlStreamError/truncated(waitingFor:)`` when the input runs
-  ///   out first, ``ControlStreamError/malformed(_:_:)`` when `next` throws.
+  /// Runs `next` until it yields an item, feeding a chunk whenever it needs
+  /// more; nil when the input runs out first.
   mutating func pull<Item>(
-    _ item: ControlStreamError.Item,
-    _ next: (inout ControlBuffer) throws(ProtocolError) -> Item?
-  ) throws(ControlStreamError) -> Item {
+    _ next: (inout ControlBuffer) throws(ConversationError) -> Item?
+  ) throws(ConversationError) -> Item? {
     while true {
-      do {
-        if let value = try next(&buffer) { return value }
-      } catch {
-        throw .malformed(item, error)
-      }
-      guard feed() else { throw .truncated(waitingFor: item) }
+      if let value = try next(&buffer) { return value }
+      guard feed() else { return nil }
     }
   }
 

@@ -9,7 +9,7 @@ public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomString
     self.rawValue = rawValue
   }
 
-  // Codes a server may report after SERVER_ERROR (spec Appendix B).
+  // Codes a server may report after SERVER_ERROR (docs/iperf3-protocol.md, Appendix B).
 
   /// IENUMSTREAMS.
   public static let numberOfStreams = IperfErrorCode(rawValue: 6)

@@ -1,4 +1,4 @@
-/// One stream's entry in the results exchange (`streams[]`, spec 4.1).
+/// One stream's entry in the results exchange (`streams[]`; docs/iperf3-protocol.md §4.1).
 public struct StreamResult: Sendable, Equatable {
   /// The stream id (1, 3, 4, ...); see ``StreamID``.
   public var id: Int

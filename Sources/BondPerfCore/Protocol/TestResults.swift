@@ -1,4 +1,4 @@
-/// One side's results JSON, exchanged after EXCHANGE_RESULTS (spec 4.1).
+/// One side's results JSON, exchanged after EXCHANGE_RESULTS (docs/iperf3-protocol.md §4.1).
 public struct TestResults: Sendable, Equatable {
   /// CPU use in percent; may exceed 100 with threads.
   public var cpuUtilTotal: Double

@@ -8,8 +8,7 @@ public enum Poller {
   /// The corresponding C function is `poll(2)`.
   public static func readable(_ descriptors: [CInt], timeout: Duration) throws(SyscallError) -> [CInt] {
     var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-    let (seconds, attoseconds) = max(timeout, .zero).components
-    let milliseconds = CInt(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    let milliseconds = timeout.pollMilliseconds
     let ready = try systemCall("poll") {
       entries.withUnsafeMutableBufferPointer { buffer in
         Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), milliseconds)

@@ -85,13 +85,15 @@ extension Socket {
   ///   `ETIMEDOUT` after `timeout`.
   ///
   /// The corresponding C function is `connect(2)`.
-  public func connect(to address: SocketAddress, timeout: Duration? = nil) throws(SyscallError) {
+  public func connect(
+    to address: SocketAddress, timeout: Duration? = nil, cancelled: (() -> Bool)? = nil
+  ) throws(SyscallError) {
     let target = try fitted(address)
     let detail = "to \(address)"
     let flags = try systemCall("fcntl", "F_GETFL") { fcntl(descriptor, F_GETFL) }
     _ = try systemCall("fcntl", "F_SETFL") { fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
     do {
-      try connectNonBlocking(to: target, timeout: timeout, detail: detail)
+      try connectNonBlocking(to: target, timeout: timeout, cancelled: cancelled, detail: detail)
     } catch {
       _ = fcntl(descriptor, F_SETFL, flags)  // best effort: the error matters more
       throw error
@@ -100,7 +102,7 @@ extension Socket {
   }
 
   private func connectNonBlocking(
-    to address: SocketAddress, timeout: Duration?, detail: String
+    to address: SocketAddress, timeout: Duration?, cancelled: (() -> Bool)?, detail: String
   ) throws(SyscallError) {
     // The body turns EINTR and EINPROGRESS into 1 ("pending"), so the retry loop never
     // reissues the connect.
@@ -114,9 +116,20 @@ extension Socket {
       }
     }
     if pending == 0 { return }
-    guard try poll(events: Int16(POLLOUT), timeout: timeout, call: "connect", detail: detail)
-    else {
-      throw SyscallError(call: "connect", errno: .timedOut, detail: detail)
+    // With `cancelled`, wait in slices of at most 100 ms and ask it in between.
+    let deadline = timeout.map { ContinuousClock.now + $0 }
+    while true {
+      var slice = deadline.map { ContinuousClock.now.duration(to: $0) }
+      if cancelled != nil { slice = min(slice ?? .milliseconds(100), .milliseconds(100)) }
+      if try poll(events: Int16(POLLOUT), timeout: slice, call: "connect", detail: detail) {
+        break
+      }
+      if let deadline, ContinuousClock.now >= deadline {
+        throw SyscallError(call: "connect", errno: .timedOut, detail: detail)
+      }
+      if let cancelled, cancelled() {
+        throw SyscallError(call: "connect", errno: .interrupted, detail: detail)
+      }
     }
     let status = try getOption(level: SOL_SOCKET, name: SO_ERROR, as: CInt.self)
     if status != 0 {

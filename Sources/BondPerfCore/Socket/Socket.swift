@@ -185,15 +185,8 @@ public struct Socket: ~Copyable, Sendable {
     let deadline = timeout.map { ContinuousClock.now + $0 }
     var entry = pollfd(fd: descriptor, events: events, revents: 0)
     let ready = try systemCall(call, detail) { () -> CInt in
-      var milliseconds: CInt = -1
-      if let deadline {
-        let left = ContinuousClock.now.duration(to: deadline)
-        let (seconds, attoseconds) = left.components
-        let rounded = max(
-          0, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        milliseconds = CInt(clamping: rounded)
-      }
-      return Glibc.poll(&entry, 1, milliseconds)
+      let milliseconds = deadline.map { ContinuousClock.now.duration(to: $0).pollMilliseconds }
+      return Glibc.poll(&entry, 1, milliseconds ?? -1)
     }
     return ready > 0
   }

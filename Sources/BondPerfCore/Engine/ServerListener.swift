@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
 
-/// The server's accept loop and one test at a time, on the server's thread.
-final class ServerRun {
+/// The server's listening socket and accept loop: it waits for the first
+/// client to send a whole cookie and runs that test, one at a time, on the
+/// server's thread.
+final class ServerListener {
   let server: Server
-  private(set) var listener: SharedSocket
+  private(set) var socket: SharedSocket
   /// The `-w` the listener's buffers were set to; nil for the kernel's autotuned default.
   private var listenerWindow: Int?
   /// Why the listener could not be reopened; the server can't go on without one.
@@ -13,9 +15,9 @@ final class ServerRun {
   var testNumber = 1
   private var pending: [PendingControl] = []
 
-  init(server: Server, listener: SharedSocket) {
+  init(server: Server, socket: SharedSocket) {
     self.server = server
-    self.listener = listener
+    self.socket = socket
   }
 
   /// The listening socket: dual-stack `::` unless an address or family is given.
@@ -47,7 +49,7 @@ final class ServerRun {
       try socket.listen(backlog: 128)
       try socket.setNonBlocking()
     } catch {
-      throw PerfError("unable to start listener for connections: \(error)")
+      throw PerfError(.network, "unable to start listener for connections: \(error)")
     }
     return SharedSocket(socket)
   }
@@ -60,11 +62,14 @@ final class ServerRun {
         "-----------------------------------------------------------\n"
           + "Server listening on \(listeningPort) (test #\(testNumber))\n"
           + "-----------------------------------------------------------")
-      guard let (control, cookie) = try waitForClient(observer) else { return }
+      guard let (client, cookie) = try waitForClient(observer) else { return }
       // Whoever else was still sending a cookie would wait for the whole test.
       for other in pending { other.control.refuse() }
       pending.removeAll()
-      ServerTest(run: self, control: control, cookie: cookie, observer: observer).execute()
+      ServerSession(
+        listener: self, control: client.control, conversation: client.conversation,
+        cookie: cookie, observer: observer
+      ).execute()
       if let listenerFailure { throw listenerFailure }
       testNumber += 1
       if configuration.oneOff { return }
@@ -73,7 +78,7 @@ final class ServerRun {
 
   /// Accepts control connections and reads their cookies, all at once, until
   /// one has sent a whole cookie; nil when the server stops.
-  private func waitForClient(_ observer: any TestObserver) throws -> (ControlConnection, Cookie)? {
+  private func waitForClient(_ observer: any TestObserver) throws -> (PendingControl, Cookie)? {
     while !server.isStopping {
       let now = ContinuousClock.now
       pending.removeAll { waiting in
@@ -86,21 +91,23 @@ final class ServerRun {
       var wake = now + .milliseconds(200)
       for waiting in pending { wake = min(wake, waiting.expiry) }
       let ready = try Poller.readable(
-        [listener.descriptor] + pending.map(\.control.descriptor), timeout: now.duration(to: wake))
+        [socket.descriptor] + pending.map(\.control.descriptor), timeout: now.duration(to: wake))
       for index in pending.indices.reversed() where ready.contains(pending[index].control.descriptor) {
-        let waiting = pending[index]
+        var waiting = pending[index]
+        let control = waiting.control
         do {
-          guard let cookie = try waiting.control.pollCookie() else { continue }
+          let step = try control.poll(until: .now) { try waiting.conversation.next(from: &$0) }
+          guard case .cookie(let cookie) = step else { continue }
           pending.remove(at: index)
-          return (waiting.control, cookie)
-        } catch let error as PerfError where error == .controlClosed {
+          return (waiting, cookie)
+        } catch let error as PerfError where error.code == .controlClosed {
           pending.remove(at: index)  // connected and left: a port check, say
         } catch {
           pending.remove(at: index)
           observer.warning("dropped control connection from \(waiting.control.peer): \(error)")
         }
       }
-      if ready.contains(listener.descriptor) { acceptControl(observer) }
+      if ready.contains(socket.descriptor) { acceptControl(observer) }
     }
     return nil
   }
@@ -129,7 +136,7 @@ final class ServerRun {
   func acceptAllowed(_ observer: any TestObserver) -> ControlConnection? {
     let ready: AcceptedConnection?
     do {
-      ready = try listener.socket.acceptIfReady()
+      ready = try socket.socket.acceptIfReady()
     } catch {
       observer.warning("\(error)")
       if error.errno == .tooManyOpenFiles || error.errno == .tooManyOpenFilesInSystem {
@@ -150,7 +157,7 @@ final class ServerRun {
 
   /// The port the listener is bound to: the kernel's choice under `-p 0`.
   private var listeningPort: UInt16 {
-    (try? listener.socket.localAddress.port) ?? configuration.port
+    (try? socket.socket.localAddress.port) ?? configuration.port
   }
 
   private var allowedText: String {
@@ -171,17 +178,17 @@ final class ServerRun {
   ///   after this test, since it has nothing left to listen on.
   func reopenListener(window: Int?) throws {
     guard window != listenerWindow else { return }
-    while let queued = try? listener.socket.acceptIfReady() {
+    while let queued = try? socket.socket.acceptIfReady() {
       let peer = queued.peer
       ControlConnection(queued.socket, peer: peer).refuse()
     }
     let port = listeningPort
-    try? listener.socket.shutdown(.both)
+    try? socket.socket.shutdown(.both)
     do {
-      listener = try Self.listen(configuration, port: port, window: window)
+      socket = try Self.listen(configuration, port: port, window: window)
       listenerWindow = window
     } catch {
-      let failure = PerfError("unable to reopen the listener with -w \(window ?? 0): \(error)")
+      let failure = PerfError(.network, "unable to reopen the listener with -w \(window ?? 0): \(error)")
       listenerFailure = failure
       throw failure
     }
