@@ -6,7 +6,7 @@ echo/errors with quoted packets, fragments, IP options, extension headers,
 truncated headers, non-IP ethertypes) on bond0 through an AF_PACKET socket and
 checks that each leaves on the slave a Python model of the kernel's
 __bond_xmit_hash() (docs/bonding-hash.md) predicts, via tx_packets deltas.
-Not for balance-rr. The model reproduces the golden vectors E1-E4 of the doc.
+Not for balance-rr. The model reproduces the golden vectors E1-E4 of the doc (§5).
 
 usage (testbed up with POLICY and N slaves):
   ip netns exec bp-client python3 scripts/bpf/hashcheck.py POLICY N COUNT [SEED]
