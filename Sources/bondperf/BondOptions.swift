@@ -2,42 +2,33 @@ import ArgumentParser
 import BondPerfCore
 
 /// How the CLI learns the bond: read from the kernel, or described by hand.
+/// Both roles take these; a client adds ``PinningOptions``.
 struct BondOptions: ParsableArguments {
-  @Option(name: .customLong("bond"), help: "The local bond to read from the kernel (default: the one the route to the server uses).")
+  @Option(
+    name: .customLong("bond"),
+    help: "The local bond to read from the kernel (default: the one the route to the server uses).")
   var bondName: String?
 
-  @Option(help: "Describe the bond by hand: its xmit_hash_policy (for emulated or non-kernel bonds).")
+  @Option(
+    help: "Describe the bond by hand: its xmit_hash_policy (for emulated or non-kernel bonds).")
   var bondPolicy: BondHashPolicy?
 
-  @Option(name: .customLong("bond-mode"), help: "With --bond-policy: the bond mode (default 802.3ad).")
+  @Option(
+    name: .customLong("bond-mode"), help: "With --bond-policy: the bond mode (default 802.3ad).")
   var bondMode: BondMode = .ieee8023ad
 
-  @Option(help: "With --bond-policy: the slaves, as interface names in enslave order (s0,s1,...) whose counters are read, or a count.")
+  @Option(
+    help: """
+      With --bond-policy: the slaves, as interface names in enslave order (s0,s1,...) \
+      whose counters are read, or a count.
+      """)
   var slaves: String?
-
-  @Option(help: "Slaves of the server's bond, to pin the reply direction too.")
-  var peerSlaves: Int?
-
-  @Flag(help: "Leave source ports to the kernel (for comparison); slaves are still predicted.")
-  var noPin = false
-
-  @Option(help: "Source ports to plan from, A-B (default: outside the kernel's ephemeral range).")
-  var portRange: PortRange?
-
-  @Option(help: "Model this kernel's hash variant (X.Y); default: the running kernel.")
-  var kernel: KernelVersion?
 
   @Option(help: "Read the bond from this sysfs root instead of /sys.")
   var sysfsRoot: String = "/sys"
 
   @Option(help: "Read the bond from this procfs root instead of /proc.")
   var procfsRoot: String = "/proc"
-
-  @Option(help: "The local bond's MAC (layer2, layer2+3, vlan+srcmac hash it).")
-  var localMAC: MACAddress?
-
-  @Option(help: "The next hop's MAC (layer2 and layer2+3 hash it).")
-  var remoteMAC: MACAddress?
 
   var roots: HostRoots { HostRoots(sysfsRoot: sysfsRoot, procfsRoot: procfsRoot) }
 
@@ -49,9 +40,11 @@ struct BondOptions: ParsableArguments {
     return (names, names.count)
   }
 
-  func validate(options: TestOptions) throws {
+  /// The client's checks (a server only watches the slaves it is given).
+  func validateClient(pinning: PinningOptions, cport: UInt16?) throws {
     if let list = slaveList, !(1...64).contains(list.count) {
-      throw ValidationError("--slaves must name 1 to 64 interfaces (s0,s1,...) or give a count 1-64.")
+      throw ValidationError(
+        "--slaves must name 1 to 64 interfaces (s0,s1,...) or give a count 1-64.")
     }
     if slaves != nil && bondPolicy == nil && bondName == nil {
       throw ValidationError("--slaves describes a bond by hand; give --bond-policy too.")
@@ -59,23 +52,26 @@ struct BondOptions: ParsableArguments {
     if bondPolicy != nil && slaves == nil {
       throw ValidationError("--bond-policy needs --slaves (names like s0,s1 or a count).")
     }
-    if let peerSlaves, !(1...64).contains(peerSlaves) {
+    if let peerSlaves = pinning.peerSlaves, !(1...64).contains(peerSlaves) {
       throw ValidationError("--peer-slaves must be between 1 and 64, got \(peerSlaves).")
     }
-    if options.cport != nil && (bondPolicy != nil || bondName != nil) && !noPin {
-      throw ValidationError("--cport sets the source ports itself; add --no-pin to use it with a bond.")
+    if cport != nil && (bondPolicy != nil || bondName != nil) && !pinning.noPin {
+      throw ValidationError(
+        "--cport sets the source ports itself; add --no-pin to use it with a bond.")
     }
   }
 
   /// The bond this client sends through, or nil when there is none.
-  func describe(local: IPAddress?) throws -> (BondDescription, BondInfo?)? {
-    let kernelVersion = try KernelOption.resolve(kernel)
+  func describe(
+    local: IPAddress?, pinning: PinningOptions
+  ) throws -> (BondDescription, BondInfo?)? {
+    let kernelVersion = try KernelOption.resolve(pinning.kernel)
     if let policy = bondPolicy, let list = slaveList {
       let model = BondHashModel(mode: bondMode, policy: policy, kernel: kernelVersion)
       return (
         BondDescription(
           origin: "described (--bond-policy)", model: model, slaveNames: list.names,
-          slaveCount: list.count, peerSlaveCount: peerSlaves), nil
+          slaveCount: list.count, peerSlaveCount: pinning.peerSlaves), nil
       )
     }
     var name = bondName
@@ -90,116 +86,52 @@ struct BondOptions: ParsableArguments {
     return (
       BondDescription(
         origin: "kernel bond \(name)", model: model, slaveNames: info.usableSlaves,
-        slaveCount: info.usableSlaves.count, peerSlaveCount: peerSlaves), info
+        slaveCount: info.usableSlaves.count, peerSlaveCount: pinning.peerSlaves), info
     )
   }
 
+  /// The client's bond toward `server`, with what pinning needs from this host
+  /// (local address, MACs, the ephemeral range); nil when no bond is known.
+  func clientBond(
+    server: SocketAddress, bind: IPAddress?, pinning: PinningOptions
+  ) throws -> ClientBond? {
+    let local = bind ?? (try? Interfaces.localAddress(toward: server))?.ip
+    guard let (description, info) = try describe(local: local, pinning: pinning), let local
+    else { return nil }
+    var remoteMAC = pinning.remoteMAC
+    if remoteMAC == nil, server.ip.isIPv4 {
+      remoteMAC = try? NeighborTable.macAddress(ofIPv4: server.ip, roots: roots)
+    }
+    let range =
+      pinning.portRange ?? PortRange.defaultPlanningRange(avoiding: EphemeralPorts.current())
+    return ClientBond(
+      description: description, info: info, roots: roots, local: local, server: server,
+      localMAC: pinning.localMAC ?? info?.macAddress, remoteMAC: remoteMAC, range: range)
+  }
+
+  /// Resolves the server once (the engine reuses the address), pins the
+  /// streams on the bond if one is known, and prints what was done.
   func clientSetup(
-    host: String, options: TestOptions, configuration: inout ClientConfiguration, sink: OutputSink
+    host: String, common: CommonOptions, client: ClientOptions, pinning: PinningOptions,
+    configuration: inout ClientConfiguration, sink: OutputSink
   ) throws -> BondSetup {
-    let server = try SocketAddress.resolve(host: host, port: options.port, family: options.family)
-    guard let remote = server.first else { return .none }
-    let local = options.bind ?? (try? Interfaces.localAddress(toward: remote))?.ip
-    guard let (description, info) = try describe(local: local), let local else { return .none }
-    let quiet = options.json || options.jsonStream
-    func say(_ text: String) { if !quiet { sink.line(text) } }
-    say(description.summaryLine)
-    for warning in info?.warnings ?? [] { say("warning: \(warning)") }
-
-    let template = FlowKey(
-      sourceMAC: localMAC ?? info?.macAddress ?? .zero,
-      destinationMAC: remoteMAC
-        ?? (remote.ip.isIPv4 ? (try? NeighborTable.macAddress(ofIPv4: remote.ip, roots: roots)) ?? nil : nil)
-        ?? .zero,
-      source: local, destination: remote.ip, ipProtocol: .tcp, destinationPort: options.port)
-    let mode = configuration.parameters.mode
-    let peerCount = peerSlaves ?? (mode == .normal ? nil : description.slaveCount)
-    let planner = PortPlanner(
-      template: template, model: description.model, slaveCount: description.slaveCount,
-      peer: peerCount.map { PortPlanner.Peer(model: description.model, slaveCount: $0) },
-      range: portRange ?? PortRange.defaultPlanningRange(avoiding: EphemeralPorts.current()))
-    let model = description.model
-    let count = description.slaveCount
-    configuration.slavePredictor = { localAddress, _ in
-      var flow = template
-      flow.sourcePort = localAddress.port
-      return model.selection(of: flow, slaveCount: count).index
-    }
-
-    var pinning = "kernel ports (--no-pin)"
-    var note: String?
-    let connections = StreamID.connectionCount(
-      parallel: configuration.parameters.parallel, mode: mode)
-    if options.cport != nil {
-      pinning = "consecutive ports (--cport)"
-    } else if !noPin {
-      let plan: PortPlanner.Plan
-      do {
-        plan = try planner.plan(streams: connections)
-      } catch {
-        throw ValidationErrorText("cannot pin the streams: \(error)")
-      }
-      switch plan {
-      case .pinned(let streams):
-        let used = Set(streams.map(\.sourcePort))
-        configuration.sourcePorts = .pinned(
-          streams.map { stream in
-            PinnedPort(
-              port: stream.sourcePort, slave: stream.slave,
-              alternatives: planner.alternatives(
-                slave: stream.slave, peerSlave: stream.peerSlave, count: 8,
-                after: stream.sourcePort, excluding: used))
-          })
-        pinning = "pinned (stream i on slave i mod \(count))"
-        if let peerCount { pinning += ", replies on peer slave i mod \(peerCount)" }
-      case .sharedSlave(let index, let reason):
-        pinning = "not possible: shared slave"
-        note = "\(reason) (\(description.name(of: index)))"
-        say("note: \(note ?? "")")
-      case .notPinnable(let reason):
-        pinning = "not possible"
-        note = reason
-        say("note: \(reason)")
-      }
-    }
-    say("pinning: \(pinning)")
-
-    let monitor: SlaveCounterMonitor? =
-      description.slaveNames.isEmpty ? nil : SlaveCounterMonitor(slaves: description.slaveNames, roots: roots)
-    let finalPinning = pinning
-    let finalNote = note
-    return BondSetup(
-      slaveNames: description.slaveNames, monitor: monitor,
-      decorating: { record in
-        var record = record
-        record.bond = BondReport.json(
-          description: description, plan: finalPinning, note: finalNote, record: record,
-          localTotals: monitor?.lastTotals ?? [])
-        return record
-      },
-      extraResults: { [] },
-      printSummary: { record, sink in
-        let clientSends = record.connected.contains { $0.localSends }
-        let local = BondReport.rows(
-          description: description, connected: record.connected,
-          totals: monitor?.lastTotals ?? [], dataOnTx: clientSends, stalled: record.stalledStreams)
-        if !local.isEmpty {
-          sink.line("")
-          sink.line(BondReport.table(title: "Per-slave truth, this host (\(description.origin)):", rows: local))
-        }
-        let peer = BondReport.peerTotals(record.peerExtra)
-        if !peer.isEmpty {
-          let rows = BondReport.rows(
-            description: description, connected: record.connected, totals: peer,
-            dataOnTx: !clientSends, stalled: record.stalledStreams)
-          sink.line(BondReport.table(title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
-        }
-      },
-      description: description)
+    let addresses = try SocketAddress.resolve(
+      host: host, port: common.port, family: common.family)
+    guard let server = addresses.first else { return .none }
+    configuration.serverAddress = server
+    guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
+    else { return .none }
+    let say = { (lines: [String]) in if !common.isJSON { lines.forEach(sink.line) } }
+    say(bond.headerLines)
+    let plan = try bond.pinning(
+      parameters: configuration.parameters, cport: client.cport, noPin: pinning.noPin,
+      peerSlaves: pinning.peerSlaves)
+    say(plan.lines)
+    return bond.apply(plan, to: &configuration)
   }
 
   /// A server only watches its slaves (and reports them to bondperf clients).
-  func serverSetup(options: TestOptions) throws -> BondSetup {
+  func serverSetup() throws -> BondSetup {
     var names = slaveList?.names ?? []
     if names.isEmpty, let bondName {
       names = try BondInfo.read(bond: bondName, roots: roots).usableSlaves

@@ -7,8 +7,6 @@ struct BondSetup: BondWatch {
   var decorating: @Sendable (TestRecord) -> TestRecord
   var extraResults: @Sendable () -> [(String, JSONValue)]
   var printSummary: @Sendable (TestRecord, OutputSink) -> Void
-  /// The client's bond, when one is known.
-  var description: BondDescription? = nil
 
   /// No bond known: a plain iperf3-style test.
   static var none: BondSetup {

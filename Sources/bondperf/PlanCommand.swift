@@ -35,7 +35,8 @@ extension Bondperf {
     @Option(help: "The next hop's MAC (layer2 and layer2+3 use it).")
     var remoteMAC: MACAddress?
 
-    @Option(name: .customShort("P"), help: "Number of streams (1-128).")
+    @Option(
+      name: .customShort("P"), help: "Number of streams (\(TestBounds.streams.helpText)).")
     var parallel: Int = 1
 
     @Option(help: "Source ports to choose from, A-B (default: outside the kernel's ephemeral range).")
@@ -60,8 +61,9 @@ extension Bondperf {
       if let peerSlaves, !(1...1024).contains(peerSlaves) {
         throw ValidationError("--peer-slaves must be 1 or more, got \(peerSlaves).")
       }
-      guard (1...128).contains(parallel) else {
-        throw ValidationError("-P must be between 1 and 128, got \(parallel).")
+      guard TestBounds.streams.contains(parallel) else {
+        throw ValidationError(
+          "-P must be between \(TestBounds.streams.errorText), got \(parallel).")
       }
       guard local.isIPv4 == remote.isIPv4 else {
         throw ValidationError("--local and --remote must both be IPv4 or both IPv6.")

@@ -5,12 +5,16 @@ import Foundation
 
 /// Runs a client or a server test for the CLI: signals, output, exit status.
 enum RunTest {
-  static func client(host: String, options: TestOptions, bond: BondOptions) async throws {
-    let sink = try options.makeSink()
-    var configuration = options.clientConfiguration(host: host)
+  static func client(
+    host: String, common: CommonOptions, options: ClientOptions, bond: BondOptions,
+    pinning: PinningOptions
+  ) async throws {
+    let sink = try common.makeSink()
+    var configuration = options.configuration(host: host, common: common)
     let setup = try bond.clientSetup(
-      host: host, options: options, configuration: &configuration, sink: sink)
-    let observer = options.makeObserver(
+      host: host, common: common, client: options, pinning: pinning,
+      configuration: &configuration, sink: sink)
+    let observer = common.makeObserver(
       sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating)
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
@@ -19,23 +23,23 @@ enum RunTest {
     defer { sources.forEach { $0.cancel() } }
     do {
       let record = try await client.run()
-      if !(options.json || options.jsonStream) { setup.printSummary(record, sink) }
+      if !common.isJSON { setup.printSummary(record, sink) }
     } catch {
       throw ExitCode(1)
     }
   }
 
-  static func server(options: TestOptions, limits: ServerOptions, bond: BondOptions) async throws {
-    let sink = try options.makeSink()
-    let setup = try bond.serverSetup(options: options)
+  static func server(
+    common: CommonOptions, options: ServerOptions, bond: BondOptions
+  ) async throws {
+    let sink = try common.makeSink()
+    let setup = try bond.serverSetup()
     let decorate = setup.decorating
     let slaveNames = setup.slaveNames
-    var configuration = options.serverConfiguration()
-    limits.apply(to: &configuration)
     let server = Server(
-      configuration: configuration,
+      configuration: options.configuration(common: common),
       makeObserver: {
-        options.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
+        common.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
       },
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }
@@ -52,15 +56,18 @@ enum RunTest {
 extension Bondperf {
   struct Server: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Serve iperf3-compatible tests (same as bondperf -s).")
-    @OptionGroup var options: TestOptions
-    @OptionGroup(title: "Server limits") var limits: ServerOptions
+      abstract: "Serve iperf3-compatible tests (same as bondperf -s).",
+      discussion: """
+        The test's streams, length and direction come from each client's request, \
+        so the client's flags (-P, -t, -R, ...) are refused here.
+        """)
+    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: "Server options") var options: ServerOptions
     @OptionGroup var bond: BondOptions
-
-    func validate() throws { try options.validateCommon() }
+    @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
 
     func run() async throws {
-      try await RunTest.server(options: options, limits: limits, bond: bond)
+      try await RunTest.server(common: common, options: options, bond: bond)
     }
   }
 
@@ -69,14 +76,19 @@ extension Bondperf {
       abstract: "Run a test against a bondperf or iperf3 server (same as bondperf -c HOST).")
     @Argument(help: "The server's host name or address.")
     var host: String
-    @OptionGroup var options: TestOptions
+    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: "Client options") var options: ClientOptions
     @OptionGroup var bond: BondOptions
+    @OptionGroup var pinning: PinningOptions
+    @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
 
     func validate() throws {
-      try options.validateClient()
-      try bond.validate(options: options)
+      try bond.validateClient(pinning: pinning, cport: options.cport)
     }
 
-    func run() async throws { try await RunTest.client(host: host, options: options, bond: bond) }
+    func run() async throws {
+      try await RunTest.client(
+        host: host, common: common, options: options, bond: bond, pinning: pinning)
+    }
   }
 }

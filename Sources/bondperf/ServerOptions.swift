@@ -15,12 +15,19 @@ struct NetworkList: ExpressibleByArgument {
   }
 }
 
-/// The server's own limits: who may connect, how many streams, how long.
+/// The flags only a server takes: one-off, and its own limits (who may connect,
+/// how many streams, how long). A client refuses them (``MisplacedServerFlags``).
 struct ServerOptions: ParsableArguments {
+  @Flag(name: [.customShort("1"), .customLong("one-off")], help: "Serve one test, then exit.")
+  var oneOff = false
+
   @Option(
     name: .customLong("max-streams"),
-    help: "Refuse tests asking for more parallel streams (-P) than this (1-128, default 128).")
-  var maxStreams = 128
+    help: """
+      Refuse tests asking for more parallel streams (-P) than this \
+      (\(TestBounds.streams.helpText), default \(TestBounds.streams.upperBound)).
+      """)
+  var maxStreams = TestBounds.streams.upperBound
 
   @Option(
     name: .customLong("max-duration"),
@@ -39,15 +46,37 @@ struct ServerOptions: ParsableArguments {
   var allow: [NetworkList] = []
 
   func validate() throws {
-    guard (1...128).contains(maxStreams) else {
-      throw ValidationError("--max-streams must be between 1 and 128, got \(maxStreams).")
+    guard TestBounds.streams.contains(maxStreams) else {
+      throw ValidationError(
+        "--max-streams must be between \(TestBounds.streams.errorText), got \(maxStreams).")
     }
-    if let maxDuration, !(1...86400).contains(maxDuration) {
-      throw ValidationError("--max-duration must be between 1 and 86400 seconds, got \(maxDuration).")
+    if let maxDuration, !TestBounds.seconds.contains(maxDuration) {
+      throw ValidationError(
+        "--max-duration must be between \(TestBounds.seconds.errorText) seconds, "
+          + "got \(maxDuration).")
     }
-    guard (1...86400).contains(idleTimeout) else {
-      throw ValidationError("--idle-timeout must be between 1 and 86400 seconds, got \(idleTimeout).")
+    guard TestBounds.seconds.contains(idleTimeout) else {
+      throw ValidationError(
+        "--idle-timeout must be between \(TestBounds.seconds.errorText) seconds, "
+          + "got \(idleTimeout).")
     }
+  }
+
+  /// The server's configuration: the common flags, then these.
+  func configuration(common: CommonOptions) -> ServerConfiguration {
+    var configuration = ServerConfiguration()
+    configuration.port = common.port
+    configuration.bindAddress = common.bind
+    configuration.family = common.family
+    configuration.bindDevice = common.bindDevice
+    configuration.interval = common.interval
+    if let rcvTimeout = common.rcvTimeout {
+      configuration.receiveTimeout = .milliseconds(rcvTimeout)
+    }
+    configuration.dataPath = common.dataPath
+    configuration.oneOff = oneOff
+    apply(to: &configuration)
+    return configuration
   }
 
   /// Applies these limits to `configuration`.

@@ -1,0 +1,147 @@
+/// `bondperf compare`: three client tests against one server, one after another —
+/// one stream, N streams on kernel-chosen ports, N streams pinned to slaves —
+/// and the links' ceiling they are set against.
+public struct Comparison: Sendable {
+  /// One of the three tests.
+  public struct Phase: Sendable, Hashable {
+    /// The key in the JSON document: `single`, `kernel_ports` or `pinned`.
+    public var name: String
+    /// The column title: "Single stream", "8 streams (kernel ports)", ….
+    public var title: String
+    /// `-P` of this phase.
+    public var streams: Int
+    /// Whether the kernel picks the source ports (`--no-pin`).
+    public var noPin: Bool
+
+    public init(name: String, title: String, streams: Int, noPin: Bool) {
+      self.name = name
+      self.title = title
+      self.streams = streams
+      self.noPin = noPin
+    }
+  }
+
+  /// A phase and what its test recorded.
+  public struct Outcome: Sendable {
+    public var phase: Phase
+    /// The record as the bond layer decorated it (`bond` member filled in).
+    public var record: TestRecord
+
+    /// The phase's full `-J` document.
+    public var result: JSONValue { IperfJSON.document(record) }
+  }
+
+  /// Why a comparison stopped.
+  public struct PhaseError: Error, CustomStringConvertible, Sendable {
+    public var phase: String
+    /// What went wrong, or nil when the test ended without a record.
+    public var reason: String?
+
+    public var description: String {
+      guard let reason else { return "phase \(phase) produced no result" }
+      return "phase \(phase) failed: \(reason)"
+    }
+  }
+
+  /// The server's name, and its address if already resolved.
+  public var host: String
+  public var serverAddress: SocketAddress?
+  public var port: UInt16
+  /// Seconds per phase (`-t`) and seconds left out at the start of each (`-O`).
+  public var seconds: Int
+  public var omit: Int
+  /// The tests, in the order they run.
+  public var phases: [Phase]
+  /// The wait between phases, so one test's connections are gone before the next.
+  public var pause: Duration = .seconds(1)
+
+  /// - Parameters:
+  ///   - parallel: Streams in the two multi-stream phases.
+  ///   - noPin: `--no-pin`: every phase leaves the ports to the kernel.
+  public init(
+    host: String, serverAddress: SocketAddress? = nil, port: UInt16, parallel: Int,
+    seconds: Int, omit: Int, noPin: Bool = false
+  ) {
+    self.host = host
+    self.serverAddress = serverAddress
+    self.port = port
+    self.seconds = seconds
+    self.omit = omit
+    phases = [
+      Phase(name: "single", title: "Single stream", streams: 1, noPin: noPin),
+      Phase(
+        name: "kernel_ports", title: "\(parallel) streams (kernel ports)", streams: parallel,
+        noPin: true),
+      Phase(
+        name: "pinned", title: "\(parallel) streams (pinned)", streams: parallel, noPin: noPin),
+    ]
+  }
+
+  /// What the client asks the server for in `phase`: a timed, normal-direction
+  /// TCP test with iperf3's other defaults.
+  public func parameters(for phase: Phase) -> TestParameters {
+    var parameters = TestParameters()
+    parameters.parallel = phase.streams
+    parameters.time = seconds
+    parameters.omit = omit
+    return parameters
+  }
+
+  /// The client's configuration for `phase`, before the bond's ports are added.
+  public func configuration(for phase: Phase) -> ClientConfiguration {
+    var configuration = ClientConfiguration(host: host)
+    configuration.serverAddress = serverAddress
+    configuration.port = port
+    configuration.interval = 1
+    configuration.parameters = parameters(for: phase)
+    return configuration
+  }
+
+  /// Runs the phases in order, `pause` apart, through `test`, which returns
+  /// the phase's decorated record (nil if the test left none).
+  ///
+  /// - Parameter progress: Gets "[1/3] Single stream: 10 s ..." before each
+  ///   phase and its received rate after it.
+  public func run(
+    progress: (String) -> Void,
+    test: (Phase, ClientConfiguration) async throws -> TestRecord?
+  ) async throws -> [Outcome] {
+    var outcomes: [Outcome] = []
+    for (index, phase) in phases.enumerated() {
+      progress("[\(index + 1)/\(phases.count)] \(phase.title): \(seconds) s ...")
+      let record: TestRecord?
+      do {
+        record = try await test(phase, configuration(for: phase))
+      } catch {
+        throw PhaseError(phase: phase.name, reason: "\(error)")
+      }
+      guard let record else { throw PhaseError(phase: phase.name, reason: nil) }
+      progress("      \(Units.bitsPerSecond(CompareTable.received(record))) received")
+      outcomes.append(Outcome(phase: phase, record: record))
+      if index < phases.count - 1 { try await Task.sleep(for: pause) }
+    }
+    return outcomes
+  }
+
+  /// Runs one phase's client test with nothing printed; returns its record as
+  /// `bond` decorates it, or nil when the test left none.
+  public static func runSilently(
+    _ configuration: ClientConfiguration, bond: (any BondWatch)?
+  ) async throws -> TestRecord? {
+    let observer = SilentObserver()
+    _ = try await Client(configuration: configuration, observer: observer, bond: bond).run()
+    guard let record = observer.record else { return nil }
+    return bond?.decorate(record) ?? record
+  }
+
+  /// The links' ceiling in bit/s: `--slave-rate` times the usable slaves when
+  /// given, else what the kernel bond's usable slaves can carry
+  /// (``BondInfo/usableBitsPerSecond``); nil when neither is known.
+  public static func ceiling(
+    description: BondDescription?, bond: BondInfo?, slaveRate: Int64?
+  ) -> Double? {
+    guard let description else { return nil }
+    if let slaveRate { return Double(slaveRate) * Double(description.slaveCount) }
+    return bond?.usableBitsPerSecond.map { Double($0) }
+  }
+}

@@ -1,0 +1,65 @@
+import BondPerfCore
+
+/// A client's bond toward one server, with what this host told about it: the
+/// inputs of ``StreamPinning`` that don't change from test to test.
+struct ClientBond {
+  var description: BondDescription
+  /// The kernel's view of the bond; nil when it was described by hand.
+  var info: BondInfo?
+  var roots: HostRoots
+  var local: IPAddress
+  var server: SocketAddress
+  var localMAC: MACAddress?
+  var remoteMAC: MACAddress?
+  var range: PortRange
+
+  /// The pinning of a test with `parameters`.
+  func pinning(
+    parameters: TestParameters, cport: UInt16?, noPin: Bool, peerSlaves: Int?
+  ) throws -> StreamPinning {
+    do {
+      return try StreamPinning(
+        StreamPinning.Request(
+          description: description, localMAC: localMAC, remoteMAC: remoteMAC, local: local,
+          remote: server.ip, serverPort: server.port, mode: parameters.mode,
+          parallel: parameters.parallel, consecutivePorts: cport, noPin: noPin,
+          peerSlaves: peerSlaves, range: range))
+    } catch {
+      throw ValidationErrorText("cannot pin the streams: \(error)")
+    }
+  }
+
+  /// What the client prints before pinning: the bond and its warnings.
+  var headerLines: [String] {
+    [description.summaryLine] + (info?.warnings ?? []).map { "warning: \($0)" }
+  }
+
+  /// Puts `plan`'s source ports and slave predictor into `configuration`, and
+  /// returns the bond's part in the test: the slaves' counters, the `bond` JSON
+  /// member and the per-slave tables after the summary.
+  func apply(_ plan: StreamPinning, to configuration: inout ClientConfiguration) -> BondSetup {
+    configuration.sourcePorts = plan.sourcePorts
+    configuration.slavePredictor = plan.slavePredictor
+    let description = description
+    let monitor: SlaveCounterMonitor? =
+      description.slaveNames.isEmpty
+      ? nil : SlaveCounterMonitor(slaves: description.slaveNames, roots: roots)
+    let summary = plan.summary
+    let note = plan.note
+    return BondSetup(
+      slaveNames: description.slaveNames, monitor: monitor,
+      decorating: { record in
+        var record = record
+        record.bond = BondReport.json(
+          description: description, plan: summary, note: note, record: record,
+          localTotals: monitor?.lastTotals ?? [])
+        return record
+      },
+      extraResults: { [] },
+      printSummary: { record, sink in
+        sink.write(
+          SlaveTruthReport.text(
+            description: description, record: record, localTotals: monitor?.lastTotals ?? []))
+      })
+  }
+}

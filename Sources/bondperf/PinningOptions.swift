@@ -1,0 +1,25 @@
+import ArgumentParser
+import BondPerfCore
+
+/// The bond flags only a client takes: how its streams are pinned and the hash
+/// predicted. A server refuses them (``MisplacedClientFlags``).
+struct PinningOptions: ParsableArguments {
+  @Option(help: "Slaves of the server's bond, to pin the reply direction too.")
+  var peerSlaves: Int?
+
+  @Flag(help: "Leave source ports to the kernel (for comparison); slaves are still predicted.")
+  var noPin = false
+
+  @Option(
+    help: "Source ports to plan from, A-B (default: outside the kernel's ephemeral range).")
+  var portRange: PortRange?
+
+  @Option(help: "Model this kernel's hash variant (X.Y); default: the running kernel.")
+  var kernel: KernelVersion?
+
+  @Option(help: "The local bond's MAC (layer2, layer2+3, vlan+srcmac hash it).")
+  var localMAC: MACAddress?
+
+  @Option(help: "The next hop's MAC (layer2 and layer2+3 hash it).")
+  var remoteMAC: MACAddress?
+}
