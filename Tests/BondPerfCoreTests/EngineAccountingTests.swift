@@ -73,7 +73,7 @@ struct EngineAccountingTests {
     let sampler = StreamSampler(streams: [receiver], start: start, omitting: false, monitor: nil)
     let clock = IntervalClock(start: start, intervalSeconds: 1, omitSeconds: 0)
     receiver.bytes.store(4096, ordering: .relaxed)
-    let last = try #require(sampler.finish(clock, at: at(600)), "a partial interval that moved data")
+    let last = try #require(sampler.finish(clock, at: at(600)), "a partial interval with data")
     #expect(last.streams.first?.bytes == 4096)
     receiver.bytes.store(9000, ordering: .relaxed)
     #expect(sampler.localTotals().map(\.bytesReceived) == [4096])

@@ -152,6 +152,8 @@ struct EngineControlTests {
     let (a, b) = try pair()
     a.refuse()
     #expect(try b.readMessage(until: soon(), waitingFor: "a reply") == .accessDenied)
-    #expect(throws: PerfError.controlClosed) { try b.readMessage(until: soon(), waitingFor: "more") }
+    #expect(throws: PerfError.controlClosed) {
+      try b.readMessage(until: soon(), waitingFor: "more")
+    }
   }
 }

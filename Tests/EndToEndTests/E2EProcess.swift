@@ -121,9 +121,9 @@ final class ChildProcess: @unchecked Sendable {
 
   /// Seconds until `text` shows up in the child's standard output or error (after
   /// `mark`), waiting at most `timeout`; nil if it never does.
-  func secondsUntilOutput(contains text: String, since mark: Mark = Mark(), within timeout: Duration)
-    async throws -> Double?
-  {
+  func secondsUntilOutput(
+    contains text: String, since mark: Mark = Mark(), within timeout: Duration
+  ) async throws -> Double? {
     let started = ContinuousClock.now
     guard try await e2ePoll(within: timeout, { self.text(since: mark).contains(text) }) else {
       return nil

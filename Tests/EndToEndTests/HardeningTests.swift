@@ -193,7 +193,8 @@ extension EndToEnd {
     /// Protection: `--allow`. Fails without: the loopback client is served.
     @Test(.timeLimit(.minutes(1)))
     func clientOutsideAllowIsRefused() async throws {
-      let (server, port) = try await e2eStartServer(.bondperf, ["--allow", "198.18.0.0/15,2001:2::/48"])
+      let (server, port) = try await e2eStartServer(
+        .bondperf, ["--allow", "198.18.0.0/15,2001:2::/48"])
       defer { server.kill() }
       let refused = try await e2eRefusedClient(port: port, ["-t", "1"], saying: "test authorization failed")
       #expect(refused < 3)
@@ -201,7 +202,8 @@ extension EndToEnd {
         try await server.secondsUntilOutput(contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2)) != nil,
         "\(server.transcript)")
 
-      let (open, openPort) = try await e2eStartServer(.bondperf, ["--allow", "10.0.0.0/8, 127.0.0.0/8"])
+      let (open, openPort) = try await e2eStartServer(
+        .bondperf, ["--allow", "10.0.0.0/8, 127.0.0.0/8"])
       defer { open.kill() }
       _ = try await e2eGoodClient(port: openPort)
     }
@@ -271,7 +273,8 @@ extension EndToEnd {
         greeting += String(decoding: chunk, as: UTF8.self)
       }
       try pipe.fileHandleForReading.close()
-      let port = try #require(e2eListeningPort(in: greeting), "the server never listened: \(greeting)")
+      let port = try #require(
+        e2eListeningPort(in: greeting), "the server never listened: \(greeting)")
       _ = try await e2eGoodClient(port: port)
       _ = try await e2eGoodClient(port: port)
       #expect(process.isRunning, "the server died after its output pipe closed")

@@ -11,7 +11,8 @@ func e2eSeconds(_ duration: Duration) -> Double {
 func e2eStartClient(
   port: UInt16, _ arguments: [String], _ implementation: E2EImplementation = .bondperf
 ) throws -> ChildProcess {
-  try ChildProcess(try implementation.executable(), ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
+  try ChildProcess(
+    try implementation.executable(), ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
 }
 
 /// Runs a bondperf `-J` client test to completion and returns its document (exit 0 required).
@@ -150,7 +151,8 @@ extension EndToEnd {
         cookie += buffer[0..<count]
         return count == 0 || cookie.count >= 37
       }
-      #expect(arrived && cookie.count == 37, "got \(cookie.count) cookie bytes\n\(client.transcript)")
+      #expect(
+        arrived && cookie.count == 37, "got \(cookie.count) cookie bytes\n\(client.transcript)")
       #expect(client.isRunning, "the client should be waiting for PARAM_EXCHANGE\n\(client.transcript)")
       let signalled = ContinuousClock.now
       Foundation.kill(client.pid, SIGINT)
