@@ -33,13 +33,16 @@ let package = Package(
       name: "bondperf-fuzz",
       dependencies: ["BondPerfCore"],
       swiftSettings: swiftSettings),
+    // Unit tests, real-kernel socket tests and in-process engine tests (no child processes).
     .testTarget(
       name: "BondPerfCoreTests",
       dependencies: ["BondPerfCore"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
+    // Spawns the built binaries (and iperf3): CLI, loopback end-to-end and testbed tests.
+    // scripts/test runs it after BondPerfCoreTests, so a unit failure is reported first.
     .testTarget(
-      name: "bondperfTests",
+      name: "EndToEndTests",
       dependencies: [
         "bondperf", "BondPerfCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -44,8 +44,13 @@ enum RunTest {
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }
     defer { sources.forEach { $0.cancel() } }
+    // Text mode prints "Server listening on PORT" before each test; -J and --json-stream
+    // keep standard output for JSON, so they say it once on standard error (for -p 0).
+    let announce = common.isJSON
     do {
-      try await server.run()
+      try await server.run { address in
+        if announce { StandardStreams.writeError("Server listening on \(address.port)\n") }
+      }
     } catch {
       sink.line("bondperf: error - \(error)")
       throw ExitCode(1)

@@ -1,7 +1,7 @@
 /// An error that ends a test or stops a server: a ``Code`` to match on, a
 /// one-line message in iperf3's wording where iperf3 has one, and the error
 /// underneath when there is one.
-public struct PerfError: Error, CustomStringConvertible, Sendable {
+public struct PerfError: Error, CustomStringConvertible, Sendable, Equatable {
   /// What went wrong, for code that decides what to do about it.
   public enum Code: Sendable, Hashable {
     /// The server is running another test (ACCESS_DENIED).
@@ -47,6 +47,11 @@ public struct PerfError: Error, CustomStringConvertible, Sendable {
   }
 
   public var description: String { message }
+
+  /// Equal when the code and the message are; the underlying error isn't compared.
+  public static func == (lhs: PerfError, rhs: PerfError) -> Bool {
+    lhs.code == rhs.code && lhs.message == rhs.message
+  }
 
   static let accessDenied = PerfError(
     .accessDenied, "the server is busy running a test. try again later")

@@ -51,19 +51,18 @@ struct SoakTests {
   /// The lowest descriptor count seen until it is at most `target` or 3 s pass
   /// (a test's sockets close a moment after the client exits).
   static func settledDescriptors(_ pid: Int32, target: Int = 0) async throws -> Int {
-    var best = try descriptors(pid)
-    let deadline = ContinuousClock.now + .seconds(3)
-    while best > target && ContinuousClock.now < deadline {
-      try await Task.sleep(for: .milliseconds(50))
+    var best = Int.max
+    _ = try await e2ePoll(within: .seconds(3), every: .milliseconds(50)) {
       best = min(best, try descriptors(pid))
+      return best <= target
     }
     return best
   }
 
-  static func run(_ testCase: Case, port: UInt16, bondperf: URL) async throws {
+  static func run(_ testCase: Case, port: UInt16) async throws {
     switch testCase {
     case .client(let arguments):
-      let client = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
+      let client = try e2eStartClient(port: port, arguments)
       defer { client.kill() }
       let status = try await client.exitStatus(within: .seconds(30))
       #expect(status == 0, "\(client.transcript)")
@@ -80,16 +79,14 @@ struct SoakTests {
 
   @Test(.timeLimit(.minutes(3)))
   func oneServerDoesNotGrowOverManyTests() async throws {
-    let port = try E2EPorts.free()
-    let bondperf = try E2EBinaries.bondperf()
-    let server = try await e2eBondperfServer(port: port)
+    let (server, port) = try await e2eStartServer()
     defer { server.kill() }
     let pid = server.pid
     var baseline = (descriptors: 0, rss: 0)
     var maximum = (descriptors: 0, rss: 0)
     let started = ContinuousClock.now
     for index in 0..<Self.tests {
-      try await Self.run(Self.cases[index % Self.cases.count], port: port, bondperf: bondperf)
+      try await Self.run(Self.cases[index % Self.cases.count], port: port)
       try #require(server.isRunning, "the server died at test \(index + 1)\n\(server.transcript)")
       if index + 1 == Self.warmup {
         baseline = (try await Self.settledDescriptors(pid), try Self.rssKiB(pid))

@@ -12,13 +12,13 @@ extension EndToEnd {
     /// next client for the full 10 s cookie timeout (four would hold it 40 s).
     @Test(.timeLimit(.minutes(1)))
     func silentConnectionsDelayNobody() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let silent = try (0..<3).map { _ in try RawTCP(port: port) }
       let partial = try RawTCP(port: port)
       try partial.send(Array(e2eCookie().prefix(20)))
-      try await Task.sleep(for: .milliseconds(100))
+      // No wait needed: each connect returned once the handshake was done, so all four
+      // sit in the accept queue ahead of the good client, and are accepted before it.
       let (_, elapsed) = try await e2eGoodClient(port: port)
       #expect(elapsed < 5, "the good client waited \(elapsed) s behind silent connections")
       // When the test started, the others were told the server is busy.
@@ -33,8 +33,7 @@ extension EndToEnd {
     /// Fails without: the silent connection stays open.
     @Test(.timeLimit(.minutes(1)))
     func silentConnectionIsDroppedAfterTheReceiveTimeout() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--rcv-timeout", "1000"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--rcv-timeout", "1000"])
       defer { server.kill() }
       let started = ContinuousClock.now
       let silent = try RawTCP(port: port)
@@ -50,8 +49,7 @@ extension EndToEnd {
     /// at once. Fails without: the server waits for the 10 s timeout.
     @Test(.timeLimit(.minutes(1)))
     func garbageInsteadOfACookieIsDroppedAtOnce() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let started = ContinuousClock.now
       let raw = try RawTCP(port: port)
@@ -69,8 +67,7 @@ extension EndToEnd {
     /// Fails without: the server waits for 4 GiB that never come (no answer).
     @Test(.timeLimit(.minutes(1)))
     func fourGiBLengthPrefixIsRefusedUnread() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let client = try RawClient(port: port)
       try client.sendCookie()
@@ -90,8 +87,7 @@ extension EndToEnd {
     /// Fails without: the server reads on, waiting for 4 GiB.
     @Test(.timeLimit(.minutes(1)))
     func hugeResultsFrameIsRefused() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let client = try RawClient(port: port)
       try client.startTest()
@@ -116,8 +112,7 @@ extension EndToEnd {
     /// Fails without: a cut frame holds the connection (and the server) open.
     @Test(.timeLimit(.minutes(1)), arguments: Truncation.allCases)
     func truncatedParametersAreRefused(_ truncation: Truncation) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--rcv-timeout", "1000"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--rcv-timeout", "1000"])
       defer { server.kill() }
       let client = try RawClient(port: port)
       try client.sendCookie()
@@ -143,8 +138,7 @@ extension EndToEnd {
     /// Fails without: the trickle keeps the connection open for minutes.
     @Test(.timeLimit(.minutes(1)))
     func tricklingClientIsDropped() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--rcv-timeout", "1000"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--rcv-timeout", "1000"])
       defer { server.kill() }
       let client = try RawClient(port: port)
       try client.sendCookie()
@@ -171,8 +165,7 @@ extension EndToEnd {
     /// SERVER_ERROR IEMESSAGE. Fails without: no answer, or a hang until TEST_END.
     @Test(.timeLimit(.minutes(1)))
     func unknownStateByteMidTestGetsServerError() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let client = try RawClient(port: port)
       try client.startTest()
@@ -187,8 +180,7 @@ extension EndToEnd {
     /// Protection: `--max-streams`. Fails without: the -P 3 test runs.
     @Test(.timeLimit(.minutes(1)))
     func tooManyStreamsAreRefused() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--max-streams", "2"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--max-streams", "2"])
       defer { server.kill() }
       try await e2eRefusedClient(
         port: port, ["-t", "1", "-P", "3"], saying: "number of parallel streams too large")
@@ -201,8 +193,8 @@ extension EndToEnd {
     /// Protection: `--allow`. Fails without: the loopback client is served.
     @Test(.timeLimit(.minutes(1)))
     func clientOutsideAllowIsRefused() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--allow", "198.18.0.0/15,2001:2::/48"])
+      let (server, port) = try await e2eStartServer(
+        .bondperf, ["--allow", "198.18.0.0/15,2001:2::/48"])
       defer { server.kill() }
       let refused = try await e2eRefusedClient(port: port, ["-t", "1"], saying: "test authorization failed")
       #expect(refused < 3)
@@ -210,8 +202,8 @@ extension EndToEnd {
         try await server.secondsUntilOutput(contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2)) != nil,
         "\(server.transcript)")
 
-      let openPort = try E2EPorts.free()
-      let open = try await e2eBondperfServer(port: openPort, ["--allow", "10.0.0.0/8, 127.0.0.0/8"])
+      let (open, openPort) = try await e2eStartServer(
+        .bondperf, ["--allow", "10.0.0.0/8, 127.0.0.0/8"])
       defer { open.kill() }
       _ = try await e2eGoodClient(port: openPort)
     }
@@ -221,12 +213,11 @@ extension EndToEnd {
     /// the 30 s + 40 s watchdog.
     @Test(.timeLimit(.minutes(1)))
     func frozenClientIsAbandonedAfterTheIdleTimeout() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--idle-timeout", "2"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--idle-timeout", "2"])
       defer { server.kill() }
-      let frozen = try ChildProcess(try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-t", "30"])
+      let frozen = try e2eStartClient(port: port, ["-t", "30"])
       defer { frozen.kill() }
-      try await Task.sleep(for: .milliseconds(1500))
+      try await server.waitForOutput(e2eIntervalMarker)  // data moves: the test is under way
       kill(frozen.pid, SIGSTOP)
       let stopped = ContinuousClock.now
       let found = try await server.secondsUntilOutput(contains: "no data moved for", within: .seconds(8)) != nil
@@ -242,8 +233,7 @@ extension EndToEnd {
     /// the byte-bounded test runs until its 100 GB are through.
     @Test(.timeLimit(.minutes(1)))
     func maxDurationLimitsTests() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["--max-duration", "2"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--max-duration", "2"])
       defer { server.kill() }
       try await e2eRefusedClient(port: port, ["-t", "5"], saying: "exceeds the server's maximum")
 
@@ -259,10 +249,9 @@ extension EndToEnd {
     /// server (SIGPIPE, or a trap in FileHandle.write), so the second test fails.
     @Test(.timeLimit(.minutes(1)))
     func closedOutputPipeDoesNotStopTheServer() async throws {
-      let port = try E2EPorts.free()
       let process = Process()
       process.executableURL = try E2EBinaries.bondperf()
-      process.arguments = ["-s", "-p", "\(port)"]
+      process.arguments = ["-s", "-p", "0"]
       let pipe = Pipe()
       process.standardOutput = pipe
       process.standardError = FileHandle.nullDevice
@@ -273,13 +262,19 @@ extension EndToEnd {
         process.waitUntilExit()
       }
       try pipe.fileHandleForWriting.close()
-      let deadline = ContinuousClock.now + .seconds(10)
-      while !E2EPorts.isListening(port) {
-        #expect(ContinuousClock.now < deadline, "the server never listened")
-        if ContinuousClock.now >= deadline { return }
-        try await Task.sleep(for: .milliseconds(20))
+      // Read its "Server listening on PORT" line (end of file if it dies first), then
+      // leave: everything it prints from then on meets a closed pipe.
+      var greeting = ""
+      while greeting.range(of: e2eListeningMarker).map({ greeting[$0.upperBound...] })?
+        .contains("\n") != true
+      {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        greeting += String(decoding: chunk, as: UTF8.self)
       }
       try pipe.fileHandleForReading.close()
+      let port = try #require(
+        e2eListeningPort(in: greeting), "the server never listened: \(greeting)")
       _ = try await e2eGoodClient(port: port)
       _ = try await e2eGoodClient(port: port)
       #expect(process.isRunning, "the server died after its output pipe closed")

@@ -1,3 +1,4 @@
+import BondPerfCore
 import Foundation
 import Synchronization
 import Testing
@@ -79,11 +80,7 @@ final class ChildProcess: @unchecked Sendable {
 
   /// Waits for the exit status, at most `timeout`; nil if it is still running.
   func wait(timeout: Duration) async throws -> Int32? {
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-      if ContinuousClock.now >= deadline { return nil }
-      try await Task.sleep(for: .milliseconds(20))
-    }
+    guard try await e2ePoll(within: timeout, { !process.isRunning }) else { return nil }
     process.waitUntilExit()
     return process.terminationStatus
   }
@@ -105,19 +102,62 @@ final class ChildProcess: @unchecked Sendable {
     process.waitUntilExit()
   }
 
-  /// Seconds until `text` shows up in the child's standard output or error,
-  /// waiting at most `timeout`; nil if it never does.
-  func secondsUntilOutput(contains text: String, within timeout: Duration) async throws -> Double? {
-    let started = ContinuousClock.now
-    while started.duration(to: .now) < timeout {
-      if (output + errorOutput).contains(text) { return e2eSeconds(started.duration(to: .now)) }
-      try await Task.sleep(for: .milliseconds(20))
-    }
-    return nil
+  /// How much the child has written so far, to wait for what it writes after.
+  struct Mark {
+    var output = 0
+    var errorOutput = 0
   }
 
-  var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
-  var errorOutput: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+  /// The current end of the child's standard output and error.
+  var mark: Mark { Mark(output: bytes(outputURL).count, errorOutput: bytes(errorURL).count) }
+
+  /// What the child wrote to standard output and error after `mark`.
+  func text(since mark: Mark = Mark()) -> String {
+    String(decoding: bytes(outputURL).dropFirst(mark.output), as: UTF8.self) + "\n"
+      + String(decoding: bytes(errorURL).dropFirst(mark.errorOutput), as: UTF8.self)
+  }
+
+  private func bytes(_ url: URL) -> Data { (try? Data(contentsOf: url)) ?? Data() }
+
+  /// Seconds until `text` shows up in the child's standard output or error (after
+  /// `mark`), waiting at most `timeout`; nil if it never does.
+  func secondsUntilOutput(
+    contains text: String, since mark: Mark = Mark(), within timeout: Duration
+  ) async throws -> Double? {
+    let started = ContinuousClock.now
+    guard try await e2ePoll(within: timeout, { self.text(since: mark).contains(text) }) else {
+      return nil
+    }
+    return e2eSeconds(started.duration(to: .now))
+  }
+
+  /// Waits for `text` in the child's output after `mark`; throws with the transcript
+  /// if the child exits first or `timeout` passes.
+  func waitForOutput(
+    _ text: String, since mark: Mark = Mark(), within timeout: Duration = .seconds(10)
+  ) async throws {
+    let seen = try await e2ePoll(within: timeout) {
+      self.text(since: mark).contains(text) || !process.isRunning
+    }
+    guard seen, self.text(since: mark).contains(text) else {
+      let why = seen ? "exited" : "ran \(timeout)"
+      throw E2EError("`\(name)` \(why) without printing \"\(text)\"\n\(transcript)")
+    }
+  }
+
+  /// The port from the server's "Server listening on PORT" line (text mode prints it on
+  /// standard output before each test; -J and --json-stream print it once on standard
+  /// error), waiting at most `timeout` for it.
+  func listeningPort(within timeout: Duration = .seconds(10)) async throws -> UInt16 {
+    try await waitForOutput(e2eListeningMarker, within: timeout)
+    guard let port = e2eListeningPort(in: text()) else {
+      throw E2EError("no port after \"\(e2eListeningMarker)\"\n\(transcript)")
+    }
+    return port
+  }
+
+  var output: String { String(decoding: bytes(outputURL), as: UTF8.self) }
+  var errorOutput: String { String(decoding: bytes(errorURL), as: UTF8.self) }
   var transcript: String {
     "--- \(name) stdout ---\n\(output)\n--- stderr ---\n\(errorOutput)"
   }
@@ -128,22 +168,101 @@ final class ChildProcess: @unchecked Sendable {
   }
 }
 
-/// Distinct free TCP ports for the tests (23000 and up, checked by binding).
+/// Polls `condition` every `interval` until it holds or `timeout` passes; true if it held.
+///
+/// The one place the end-to-end tests poll (a child's exit, a line in its output, a
+/// count in /proc): each caller waits for a condition, never for a fixed time.
+func e2ePoll(
+  within timeout: Duration, every interval: Duration = .milliseconds(20),
+  _ condition: () throws -> Bool
+) async throws -> Bool {
+  let deadline = ContinuousClock.now + timeout
+  while true {
+    if try condition() { return true }
+    if ContinuousClock.now >= deadline { return false }
+    try await Task.sleep(for: interval)
+  }
+}
+
+/// What a bondperf server prints once it listens, followed by the port it bound.
+let e2eListeningMarker = "Server listening on "
+
+/// The port in the first "Server listening on PORT" line of `text`, if there is one.
+func e2eListeningPort(in text: String) -> UInt16? {
+  guard let range = text.range(of: e2eListeningMarker) else { return nil }
+  return UInt16(text[range.upperBound...].prefix { $0.isNumber }).flatMap { $0 > 0 ? $0 : nil }
+}
+
+/// What a text-mode interval line contains ("[  5]   0.00-1.00   sec  ... Gbits/sec"):
+/// data is moving.
+let e2eIntervalMarker = "bits/sec"
+
+/// Starts a server on `port` (0: one the kernel picks) with `arguments` after
+/// `-s -p PORT`, and returns it with the port it listens on once it does.
+///
+/// bondperf binds `-p 0` and prints the port ("Server listening on PORT"). iperf3 3.12
+/// refuses `-p 0` (and -J prints nothing until the test ends), so it gets a probed port
+/// and is retried on another if that one was taken in the meantime.
+func e2eStartServer(
+  _ implementation: E2EImplementation = .bondperf, _ arguments: [String] = [],
+  port: UInt16 = 0, command: String = "-s"
+) async throws -> (ChildProcess, UInt16) {
+  if implementation == .iperf3 { return try await E2EPorts.startIperf3Server(arguments) }
+  let server = try ChildProcess(
+    try E2EBinaries.bondperf(), [command, "-p", "\(port)"] + arguments)
+  do {
+    let bound = try await server.listeningPort()
+    if port != 0 && bound != port {
+      throw E2EError("asked for port \(port), listening on \(bound)\n\(server.transcript)")
+    }
+    return (server, bound)
+  } catch {
+    server.kill()
+    throw error
+  }
+}
+
+/// Ports for what can't use port 0: a stock iperf3 server and `--cport`.
+///
+/// Probing is racy (someone may take the port between the check and its use), so only
+/// ``startIperf3Server(_:)`` depends on it for a listener, and retries on EADDRINUSE.
 enum E2EPorts {
   private static let next = Mutex<Int>(23000 + Int(getpid() % 500) * 8)
 
-  static func free() throws -> UInt16 {
+  /// A port in 23000-28999 (below Linux's ephemeral range) that binds right now.
+  static func probe() throws -> UInt16 {
     for _ in 0..<2000 {
       let port = next.withLock { value -> Int in
         defer { value = value >= 28999 ? 23000 : value + 1 }
         return value
       }
-      if canBind(UInt16(port)) { return UInt16(port) }
+      if canBind(UInt16(port)) && listener(on: UInt16(port)).isEmpty { return UInt16(port) }
     }
     throw E2EError("no free TCP port between 23000 and 29000")
   }
 
-  /// True when a wildcard IPv6 (dual-stack) and IPv4 bind of `port` both work.
+  /// Starts `iperf3 -s -p PORT` plus `arguments` on a probed port; another port if
+  /// that one turns out to be taken (iperf3 exits with "Address already in use").
+  static func startIperf3Server(_ arguments: [String]) async throws -> (ChildProcess, UInt16) {
+    let iperf3 = try E2EBinaries.iperf3()
+    var failures: [String] = []
+    for _ in 0..<5 {
+      let port = try probe()
+      let server = try ChildProcess(iperf3, ["-s", "-p", "\(port)"] + arguments)
+      let settled = try await e2ePoll(within: .seconds(10)) {
+        isListening(port, by: server.pid) || !server.isRunning
+      }
+      if settled && server.isRunning { return (server, port) }
+      server.kill()
+      guard settled, server.text().contains("Address already in use") else {
+        throw E2EError("iperf3 never listened on \(port)\n\(server.transcript)")
+      }
+      failures.append("\(port)")
+    }
+    throw E2EError("iperf3 found every probed port taken: \(failures.joined(separator: ", "))")
+  }
+
+  /// True when an IPv4 wildcard bind of `port` works.
   static func canBind(_ port: UInt16) -> Bool {
     let v4 = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard v4 >= 0 else { return false }
@@ -157,37 +276,50 @@ enum E2EPorts {
         bind(v4, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
-    return bound == 0 && !isListening(port)
+    return bound == 0
   }
 
-  /// Whether something listens on `port` (from /proc/net/tcp and tcp6).
-  static func isListening(_ port: UInt16) -> Bool {
+  /// Whether process `pid` itself has a socket listening on `port`: the socket's inode
+  /// from /proc/net/tcp{,6} is among its descriptors.
+  static func isListening(_ port: UInt16, by pid: Int32) -> Bool {
+    let inodes = listener(on: port)
+    guard !inodes.isEmpty,
+      let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+    else { return false }
+    return descriptors.contains { descriptor in
+      let link = try? FileManager.default.destinationOfSymbolicLink(
+        atPath: "/proc/\(pid)/fd/\(descriptor)")
+      return link.map { inodes.contains($0) } ?? false
+    }
+  }
+
+  /// The sockets ("socket:[INODE]") listening on `port`, from /proc/net/tcp and tcp6.
+  static func listener(on port: UInt16) -> Set<String> {
     let hex = String(format: ":%04X", port)
+    var inodes: Set<String> = []
     for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
       for line in text.split(separator: "\n").dropFirst() {
         let fields = line.split(separator: " ")
-        guard fields.count > 3 else { continue }
-        if fields[1].hasSuffix(hex) && fields[3] == "0A" { return true }
+        guard fields.count > 9, fields[1].hasSuffix(hex), fields[3] == "0A" else { continue }
+        inodes.insert("socket:[\(fields[9])]")
       }
     }
-    return false
+    return inodes
   }
+}
 
-  /// Waits until a server listens on `port` (without connecting to it).
-  static func waitListening(_ port: UInt16, server: ChildProcess, timeout: Duration = .seconds(10))
-    async throws
-  {
-    let deadline = ContinuousClock.now + timeout
-    while !isListening(port) {
-      guard server.isRunning else {
-        throw E2EError("the server exited before listening on \(port)\n\(server.transcript)")
-      }
-      guard ContinuousClock.now < deadline else {
-        throw E2EError("nothing listened on \(port) within \(timeout)\n\(server.transcript)")
-      }
-      try await Task.sleep(for: .milliseconds(20))
-    }
+/// A port on 127.0.0.1 where nothing listens, held (bound, not listening) for as long
+/// as this lives, so a connection to it is refused and nobody else can take it.
+final class E2EClosedPort {
+  let socket: SharedSocket
+  let port: UInt16
+
+  init() throws {
+    let socket = try Socket(family: .ipv4)
+    try socket.bind(to: SocketAddress(ip: try #require(IPAddress("127.0.0.1")), port: 0))
+    port = try socket.localAddress.port
+    self.socket = SharedSocket(socket)
   }
 }
 

@@ -14,6 +14,8 @@ enum TestbedSupport {
 
   static var isRoot: Bool { getuid() == 0 }
 
+  static let env = URL(fileURLWithPath: "/usr/bin/env")
+
   /// Namespaces of our own, so a testbed someone else has up is left alone.
   static let environment: [String: String] = [
     "TESTBED_CLIENT_NS": "bpt-client", "TESTBED_SERVER_NS": "bpt-server",
@@ -39,45 +41,26 @@ enum TestbedSupport {
     environment: [String: String] = TestbedSupport.environment
   ) throws -> Output {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.executableURL = env
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.currentDirectoryURL = packageRoot
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
     let outReader = PipeReader(out)
     let errReader = PipeReader(err)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    if process.isRunning {
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
       Issue.record("timed out after \(timeout) s: \(arguments.joined(separator: " "))")
     }
     process.waitUntilExit()
     return Output(
       status: process.terminationStatus, stdout: outReader.text(), stderr: errReader.text())
-  }
-
-  /// Starts a long-running command; the caller terminates it.
-  static func start(
-    _ arguments: [String], environment: [String: String] = TestbedSupport.environment
-  ) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-  }
-
-  static func stop(_ process: Process) {
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
   }
 
   static func json(_ text: String) throws -> [String: Any] {

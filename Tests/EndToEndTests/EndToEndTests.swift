@@ -68,20 +68,16 @@ struct E2ERun {
   var seconds: Double
 }
 
-/// Starts `server -s -1 -J` on a fresh port, runs the client to completion, and
+/// Starts `server -s -1 -J` on a port of its own, runs the client to completion, and
 /// returns both documents after checking both exit statuses are 0.
 func e2eRun(
   client: E2EImplementation, server: E2EImplementation, clientArguments: [String],
   serverArguments: [String] = []
 ) async throws -> E2ERun {
-  let port = try E2EPorts.free()
-  let serverProcess = try ChildProcess(
-    try server.executable(), ["-s", "-p", "\(port)", "-1", "-J"] + serverArguments)
+  let (serverProcess, port) = try await e2eStartServer(server, ["-1", "-J"] + serverArguments)
   defer { serverProcess.kill() }
-  try await E2EPorts.waitListening(port, server: serverProcess)
   let started = ContinuousClock.now
-  let clientProcess = try ChildProcess(
-    try client.executable(), ["-c", "127.0.0.1", "-p", "\(port)", "-J"] + clientArguments)
+  let clientProcess = try e2eStartClient(port: port, ["-J"] + clientArguments, client)
   defer { clientProcess.kill() }
   let clientStatus = try await clientProcess.exitStatus(within: .seconds(25))
   let elapsed = started.duration(to: .now)
@@ -204,10 +200,9 @@ extension EndToEnd {
     /// for 60 s when the client kept the TIME_WAIT).
     @Test(.timeLimit(.minutes(1)))
     func sourcePortIsFreeForTheNextTest() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
-      let sourcePort = try E2EPorts.free()
+      let sourcePort = try E2EPorts.probe()
       for run in 1...2 {
         let (document, _) = try await e2eGoodClient(port: port, ["-t", "1", "--cport", "\(sourcePort)"])
         let connected = try #require(document.array("start.connected").first as? [String: Any])

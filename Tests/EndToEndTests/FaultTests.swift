@@ -16,17 +16,16 @@ struct FaultTests {
   /// gone within a few seconds, and serves the next test.
   ///
   /// Protects: the server's end-of-file check on the control connection during
-  /// the test (ServerTest's poll of the control socket, "the client has
+  /// the test (ServerSession's poll of the control socket, "the client has
   /// unexpectedly closed the connection") and the stream shutdown that follows;
   /// with -R, a send() that fails with EPIPE/ECONNRESET on a vanished peer
   /// (MSG_NOSIGNAL: no SIGPIPE kills the server). Without the control check
   /// the server waits for its 30 s idle timeout and misses the 5 s bound.
   @Test(.timeLimit(.minutes(1)), arguments: [false, true])
   func killedClientIsReportedAndTheServerRecovers(reverse: Bool) async throws {
-    let port = try E2EPorts.free()
-    let server = try await e2eBondperfServer(port: port)
+    let (server, port) = try await e2eStartServer()
     defer { server.kill() }
-    let client = try await e2eTestInProgress(port: port, reverse: reverse)
+    let client = try await e2eTestInProgress(server: server, port: port, reverse: reverse)
     defer { client.kill() }
     client.kill()
     let noticed = try await server.secondsUntilOutput(
@@ -45,16 +44,15 @@ struct FaultTests {
   /// the same port works.
   ///
   /// Protects: the client's end-of-file check on the control connection during
-  /// the test (ClientRun's poll, ControlConnection.peerClosed; without it a -R
+  /// the test (ClientSession's poll, ControlConnection.peerClosed; without it a -R
   /// client, whose receivers just see end-of-file, runs on to the end of -t and
   /// misses the 2 s bound) and the error path that shuts every stream down
-  /// before returning; the error naming the server (ClientRun.namingTheServer).
+  /// before returning; the error naming the server (ClientSession.namingTheServer).
   @Test(.timeLimit(.minutes(1)), arguments: [false, true])
   func killedServerIsAOneLineErrorAndANewServerWorks(reverse: Bool) async throws {
-    let port = try E2EPorts.free()
-    let server = try await e2eBondperfServer(port: port)
+    let (server, port) = try await e2eStartServer()
     defer { server.kill() }
-    let client = try await e2eTestInProgress(port: port, reverse: reverse)
+    let client = try await e2eTestInProgress(server: server, port: port, reverse: reverse)
     defer { client.kill() }
     let killed = ContinuousClock.now
     server.kill()
@@ -70,7 +68,7 @@ struct FaultTests {
     #expect(line.contains("127.0.0.1 port \(port)"), "the error should name the server: \(line)")
     #expect(!client.errorOutput.contains("Fatal error"), "crashed\n\(client.transcript)")
 
-    let replacement = try await e2eBondperfServer(port: port)
+    let (replacement, _) = try await e2eStartServer(port: port)
     defer { replacement.kill() }
     let (_, elapsed) = try await e2eGoodClient(port: port)
     print(String(format: "Fault server killed (-R %@): client exited %d after %.2f s (%@); new server's test took %.2f s",
@@ -82,21 +80,18 @@ struct FaultTests {
   /// after SIGCONT the server reports the gone client and serves the next test.
   ///
   /// Protects: the client's idle timeout (StallDetector's allIdleFor in
-  /// ClientRun). Without it a byte-count test against a frozen server never
+  /// ClientSession). Without it a byte-count test against a frozen server never
   /// ends: nothing on the control connection or the streams says it is gone.
   @Test(.timeLimit(.minutes(1)))
   func frozenServerEndsAByteCountTestAfterTheIdleTimeout() async throws {
-    let port = try E2EPorts.free()
-    let server = try await e2eBondperfServer(port: port)
+    let (server, port) = try await e2eStartServer()
     defer {
       _ = kill(server.pid, SIGCONT)
       server.kill()
     }
-    let client = try ChildProcess(
-      try E2EBinaries.bondperf(),
-      ["-c", "127.0.0.1", "-p", "\(port)", "-n", "1000G", "-P", "2", "--rcv-timeout", "2000"])
+    let client = try e2eStartClient(port: port, ["-n", "1000G", "-P", "2", "--rcv-timeout", "2000"])
     defer { client.kill() }
-    try await Task.sleep(for: .milliseconds(1500))
+    try await server.waitForOutput(e2eIntervalMarker)  // data moves: the test is under way
     #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
     let frozen = ContinuousClock.now
     #expect(kill(server.pid, SIGSTOP) == 0)

@@ -18,16 +18,16 @@ struct TestbedTests {
   ]
 
   /// Brings the testbed up, runs `body` with a bondperf server, and tears everything down.
-  func withTestbed(_ body: () throws -> Void) throws {
+  func withTestbed(_ body: () async throws -> Void) async throws {
     let up = try TestbedSupport.run(
       ["scripts/testbed", "up", "--slaves", "4", "--rate", "100mbit", "--policy", "layer3+4"])
     try #require(up.status == 0, "testbed up failed: \(up.stderr)")
     defer { _ = try? TestbedSupport.run(["scripts/testbed", "down"]) }
-    let server = try TestbedSupport.start(
-      Self.server + [TestbedSupport.binary, "-s", "--slaves", "s0,s1,s2,s3"])
-    defer { TestbedSupport.stop(server) }
-    Thread.sleep(forTimeInterval: 0.5)
-    try body()
+    let server = try ChildProcess(
+      TestbedSupport.env, Self.server + [TestbedSupport.binary, "-s", "--slaves", "s0,s1,s2,s3"])
+    defer { server.kill() }
+    _ = try await server.listeningPort()
+    try await body()
   }
 
   func runClient(_ extra: [String]) throws -> [String: Any] {
@@ -44,8 +44,8 @@ struct TestbedTests {
   }
 
   @Test(.timeLimit(.minutes(3)))
-  func fourPinnedStreamsFillFourSlaves() throws {
-    try withTestbed {
+  func fourPinnedStreamsFillFourSlaves() async throws {
+    try await withTestbed {
       let document = try runClient(["-t", "5", "-O", "1", "-P", "4"])
       let rate = Self.received(document)
       // Issue 5: at least 90% of 4 x 100 Mbit/s.
@@ -68,8 +68,8 @@ struct TestbedTests {
   }
 
   @Test(.timeLimit(.minutes(3)))
-  func kernelPortsArePredictedAndCountersAgree() throws {
-    try withTestbed {
+  func kernelPortsArePredictedAndCountersAgree() async throws {
+    try await withTestbed {
       let document = try runClient(["-t", "3", "-P", "4", "--no-pin"])
       let bond = try #require(document["bond"] as? [String: Any])
       let streams = try #require(bond["streams"] as? [[String: Any]])
@@ -91,8 +91,8 @@ struct TestbedTests {
   }
 
   @Test(.timeLimit(.minutes(3)))
-  func busyPlannedPortIsReplacedOnTheSameSlave() throws {
-    try withTestbed {
+  func busyPlannedPortIsReplacedOnTheSameSlave() async throws {
+    try await withTestbed {
       let plan = try TestbedSupport.run([
         TestbedSupport.binary, "plan", "--policy", "layer3+4", "--slaves", "4",
         "--local", "198.18.0.1", "--remote", "198.18.0.2", "-P", "1", "--json",
@@ -100,13 +100,17 @@ struct TestbedTests {
       let planned = try #require(
         ((try TestbedSupport.json(plan.stdout))["streams"] as? [[String: Any]])?.first?["source_port"] as? Int)
       // Hold the planned port in the client namespace.
-      let holder = try TestbedSupport.start(
+      // The holder says "bound" once it holds the port, and lives until it is killed
+      // (its sleep is only its lifetime's upper bound).
+      let holder = try ChildProcess(
+        TestbedSupport.env,
         Self.client + [
           "python3", "-c",
-          "import socket,time; s=socket.socket(); s.bind(('198.18.0.1', \(planned))); s.listen(); time.sleep(12)",
+          "import socket,time; s=socket.socket(); s.bind(('198.18.0.1', \(planned))); "
+            + "s.listen(); print('bound', flush=True); time.sleep(12)",
         ])
-      defer { TestbedSupport.stop(holder) }
-      Thread.sleep(forTimeInterval: 0.5)
+      defer { holder.kill() }
+      try await holder.waitForOutput("bound")
       let document = try runClient(["-t", "2", "-P", "1"])
       let bond = try #require(document["bond"] as? [String: Any])
       let stream = try #require((bond["streams"] as? [[String: Any]])?.first)
@@ -118,8 +122,8 @@ struct TestbedTests {
   }
 
   @Test(.timeLimit(.minutes(3)))
-  func compareTableHasEveryRow() throws {
-    try withTestbed {
+  func compareTableHasEveryRow() async throws {
+    try await withTestbed {
       let output = try TestbedSupport.run(
         Self.client + [
           TestbedSupport.binary, "compare", "-c", "198.18.0.2", "-t", "2", "-P", "4",

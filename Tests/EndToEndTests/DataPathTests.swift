@@ -41,14 +41,12 @@ extension EndToEnd {
     /// without `-w` gets the kernel's default again.
     @Test(.timeLimit(.minutes(1)), arguments: [E2EImplementation.bondperf, .iperf3])
     func smallWindowIsInPlaceBeforeTheHandshake(client: E2EImplementation) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["-J"])  // JSON server output
+      let (server, port) = try await e2eStartServer(.bondperf, ["-J"])  // JSON server output
       defer { server.kill() }
       for window in ["8K", nil] {
-        let process = try ChildProcess(
-          try client.executable(),
-          ["-c", "127.0.0.1", "-p", "\(port)", "-J", "-t", "1", "--get-server-output"]
-            + (window.map { ["-w", $0] } ?? []))
+        let process = try e2eStartClient(
+          port: port, ["-J", "-t", "1", "--get-server-output"] + (window.map { ["-w", $0] } ?? []),
+          client)
         defer { process.kill() }
         #expect(try await process.exitStatus(within: .seconds(15)) == 0, "\(process.transcript)")
         let document = try E2EDocument(process.output, from: "\(client) client")

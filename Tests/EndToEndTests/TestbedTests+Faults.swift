@@ -18,7 +18,6 @@ extension TestbedTests {
       "--bond-policy", "layer3+4", "--slaves", "s0,s1,s2,s3",
       "--local-mac", clientMAC, "--remote-mac", serverMAC,
     ]
-    static let env = URL(fileURLWithPath: "/usr/bin/env")
 
     func run(_ arguments: [String]) throws -> TestbedSupport.Output {
       try TestbedSupport.run(arguments, environment: Self.environment)
@@ -62,7 +61,7 @@ extension TestbedTests {
     /// connection (the results exchange needs it; a cut control connection is
     /// the killed-server case).
     ///
-    /// Protects: StallDetector in ClientRun (without it nothing names the
+    /// Protects: StallDetector in ClientSession (without it nothing names the
     /// stream: `end.bondperf_stalled_streams` is missing); the client's end at
     /// -t although a sender is stuck in the kernel with a full buffer
     /// (DataStream.stopAll's shutdown(2), which wakes the blocked send, backed by
@@ -77,18 +76,20 @@ extension TestbedTests {
       try #require(up.status == 0, "testbed up failed: \(up.stderr)")
       defer { _ = try? run(["scripts/testbed", "down"]) }
       let server = try ChildProcess(
-        Self.env,
+        TestbedSupport.env,
         ["ip", "netns", "exec", Self.serverNS, TestbedSupport.binary, "-s", "--slaves", "s0,s1,s2,s3"])
       defer { server.kill() }
-      try await Task.sleep(for: .milliseconds(700))
+      _ = try await server.listeningPort()
 
       let seconds = 6
+      let mark = server.mark
       let client = try ChildProcess(
-        Self.env,
+        TestbedSupport.env,
         ["ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
          "-t", "\(seconds)", "-P", "4"] + Self.bondFlags)
       defer { client.kill() }
-      try await Task.sleep(for: .milliseconds(1500))
+      // The server's first interval line: all four streams are up and moving data.
+      try await server.waitForOutput(e2eIntervalMarker, since: mark)
       let port = try #require(try controlPort(), "no control connection found\n\(client.transcript)")
       let busy = try controlSlaves(port: port)
       let cut = try #require((0..<4).first { !busy.contains($0) }, "control uses every slave?")
@@ -128,7 +129,7 @@ extension TestbedTests {
       #expect(restored.status == 0, "\(restored.stderr)")
       #expect(server.isRunning, "\(server.transcript)")
       let next = try ChildProcess(
-        Self.env,
+        TestbedSupport.env,
         ["ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
          "-t", "2", "-P", "4"] + Self.bondFlags)
       defer { next.kill() }

@@ -7,23 +7,18 @@ func e2eSeconds(_ duration: Duration) -> Double {
   return Double(whole) + Double(fraction) / 1e18
 }
 
-/// Starts `bondperf -s -p PORT` plus `extra`, and waits until it listens.
-func e2eBondperfServer(port: UInt16, _ extra: [String] = []) async throws -> ChildProcess {
-  let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)"] + extra)
-  do {
-    try await E2EPorts.waitListening(port, server: server)
-  } catch {
-    server.kill()
-    throw error
-  }
-  return server
+/// Starts `bondperf -c 127.0.0.1 -p PORT` plus `arguments` (or iperf3's client).
+func e2eStartClient(
+  port: UInt16, _ arguments: [String], _ implementation: E2EImplementation = .bondperf
+) throws -> ChildProcess {
+  try ChildProcess(
+    try implementation.executable(), ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
 }
 
 /// Runs a bondperf `-J` client test to completion and returns its document (exit 0 required).
 func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async throws -> (E2EDocument, Double) {
   let started = ContinuousClock.now
-  let client = try ChildProcess(
-    try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-J"] + arguments)
+  let client = try e2eStartClient(port: port, ["-J"] + arguments)
   defer { client.kill() }
   let status = try await client.exitStatus(within: .seconds(30))
   let elapsed = e2eSeconds(started.duration(to: .now))
@@ -43,8 +38,7 @@ func e2eRefusedClient(
   sourceLocation: SourceLocation = #_sourceLocation
 ) async throws -> Double {
   let started = ContinuousClock.now
-  let client = try ChildProcess(
-    try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)"] + arguments)
+  let client = try e2eStartClient(port: port, arguments)
   defer { client.kill() }
   let status = try await client.exitStatus(within: timeout, sourceLocation: sourceLocation)
   #expect(status == 1, "\(client.transcript)", sourceLocation: sourceLocation)
@@ -52,16 +46,21 @@ func e2eRefusedClient(
   return e2eSeconds(started.duration(to: .now))
 }
 
-/// Starts a bondperf client `-t 5` test (plus `extra`, `-R` when `reverse`)
-/// against `port` and returns it 1.5 s in, still running: the moment the fault
-/// tests kill one end.
-func e2eTestInProgress(port: UInt16, reverse: Bool, _ extra: [String] = []) async throws
-  -> ChildProcess
-{
-  let client = try ChildProcess(
-    try E2EBinaries.bondperf(),
-    ["-c", "127.0.0.1", "-p", "\(port)", "-t", "5"] + extra + (reverse ? ["-R"] : []))
-  try await Task.sleep(for: .milliseconds(1500))
+/// Starts a bondperf client `-t 5` test (plus `extra`, `-R` when `reverse`) against
+/// `server` (text mode) on `port` and returns it, still running, once the server prints
+/// the test's first interval line: data moves and the client is measuring, the moment
+/// the fault tests kill one end.
+func e2eTestInProgress(
+  server: ChildProcess, port: UInt16, reverse: Bool, _ extra: [String] = []
+) async throws -> ChildProcess {
+  let mark = server.mark
+  let client = try e2eStartClient(port: port, ["-t", "5"] + extra + (reverse ? ["-R"] : []))
+  do {
+    try await server.waitForOutput(e2eIntervalMarker, since: mark)
+  } catch {
+    client.kill()
+    throw E2EError("\(error)\n\(client.transcript)")
+  }
   #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
   return client
 }
@@ -77,14 +76,13 @@ extension EndToEnd {
   struct RobustnessTests {
     @Test(.timeLimit(.minutes(1)))
     func secondClientIsToldTheServerIsBusy() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["-1", "-J"])
+      // A text server, so its interval line says when the first test is under way.
+      let (server, port) = try await e2eStartServer(.bondperf, ["-1"])
       defer { server.kill() }
-      let bondperf = try E2EBinaries.bondperf()
-      let first = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "3", "-J"])
+      let first = try e2eStartClient(port: port, ["-t", "3", "-J"])
       defer { first.kill() }
-      try await Task.sleep(for: .milliseconds(1200))
-      let second = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+      try await server.waitForOutput(e2eIntervalMarker)
+      let second = try e2eStartClient(port: port, ["-t", "1"])
       defer { second.kill() }
       let secondStatus = try await second.exitStatus(within: .seconds(10))
       #expect(secondStatus != 0)
@@ -109,10 +107,9 @@ extension EndToEnd {
     /// the error line. The server serves the next test.
     @Test(.timeLimit(.minutes(1)), arguments: [["-J"], []])
     func interruptedClientReportsWhatItMeasured(_ format: [String]) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
-      let client = try await e2eTestInProgress(port: port, reverse: false, format)
+      let client = try await e2eTestInProgress(server: server, port: port, reverse: false, format)
       defer { client.kill() }
       Foundation.kill(client.pid, SIGINT)
       #expect(try await client.exitStatus(within: .seconds(10)) == 1, "\(client.transcript)")
@@ -139,10 +136,23 @@ extension EndToEnd {
       try silent.bind(to: SocketAddress(ip: try #require(IPAddress("127.0.0.1")), port: 0))
       try silent.listen()  // the kernel completes the handshake; nobody reads
       let port = try silent.localAddress.port
-      let client = try ChildProcess(
-        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"] + format)
+      let client = try e2eStartClient(port: port, ["-t", "1"] + format)
       defer { client.kill() }
-      try await Task.sleep(for: .milliseconds(1000))
+      // Its whole cookie has arrived: the client, signal handlers in place, now waits.
+      #expect(
+        try await e2ePoll(within: .seconds(10)) { try silent.waitReadable(timeout: .zero) },
+        "the client never connected\n\(client.transcript)")
+      let control = try silent.accept()
+      var cookie: [UInt8] = []
+      let arrived = try await e2ePoll(within: .seconds(10)) {
+        guard try control.socket.waitReadable(timeout: .zero) else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = try buffer.withUnsafeMutableBytes { try control.socket.receive(into: $0) }
+        cookie += buffer[0..<count]
+        return count == 0 || cookie.count >= 37
+      }
+      #expect(
+        arrived && cookie.count == 37, "got \(cookie.count) cookie bytes\n\(client.transcript)")
       #expect(client.isRunning, "the client should be waiting for PARAM_EXCHANGE\n\(client.transcript)")
       let signalled = ContinuousClock.now
       Foundation.kill(client.pid, SIGINT)
@@ -166,8 +176,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)), arguments: Silence.allCases)
     func silentClientDoesNotBlockTheNextTest(_ silence: Silence) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let silent = try RawTCP(port: port)
       if silence == .partialCookie { try silent.send(Array(e2eCookie().prefix(10))) }
@@ -198,8 +207,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)), arguments: Garbage.allCases)
     func garbageParametersAreRefused(_ garbage: Garbage) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       let started = ContinuousClock.now
       let raw = try RawTCP(port: port)
@@ -220,8 +228,7 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func dataConnectionWithWrongCookieIsDenied() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port)
+      let (server, port) = try await e2eStartServer()
       defer { server.kill() }
       do {
         let control = try RawTCP(port: port)
@@ -247,16 +254,16 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func closedPortIsAOneLineError() async throws {
-      let port = try E2EPorts.free()
-      let bondperf = try E2EBinaries.bondperf()
-      let text = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"])
+      let closed = try E2EClosedPort()
+      let port = closed.port
+      let text = try e2eStartClient(port: port, ["-t", "1"])
       defer { text.kill() }
       #expect(try await text.exitStatus(within: .seconds(10)) != 0)
       let errors = (text.output + text.errorOutput).split(separator: "\n").filter { $0.contains("error") }
       #expect(errors.count == 1, "\(text.transcript)")
       #expect(errors.first?.contains("Connection refused") == true, "\(text.transcript)")
 
-      let json = try ChildProcess(bondperf, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1", "-J"])
+      let json = try e2eStartClient(port: port, ["-t", "1", "-J"])
       defer { json.kill() }
       #expect(try await json.exitStatus(within: .seconds(10)) != 0)
       let document = try E2EDocument(json.output, from: "bondperf -J client")
@@ -266,10 +273,9 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)), arguments: [false, true])
     func vanishingServerEndsTheClient(reverse: Bool) async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["-1"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["-1"])
       defer { server.kill() }
-      let client = try await e2eTestInProgress(port: port, reverse: reverse, ["-J"])
+      let client = try await e2eTestInProgress(server: server, port: port, reverse: reverse, ["-J"])
       defer { client.kill() }
       let killed = ContinuousClock.now
       server.kill()
@@ -284,11 +290,9 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func jsonStreamEvents() async throws {
-      let port = try E2EPorts.free()
-      let server = try await e2eBondperfServer(port: port, ["-1"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["-1"])
       defer { server.kill() }
-      let client = try ChildProcess(
-        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-t", "2", "--json-stream"])
+      let client = try e2eStartClient(port: port, ["-t", "2", "--json-stream"])
       defer { client.kill() }
       #expect(try await client.exitStatus(within: .seconds(15)) == 0, "\(client.transcript)")
       var events: [String] = []
@@ -306,12 +310,11 @@ extension EndToEnd {
     /// `bondperf server` / `bondperf client HOST` (the subcommand spelling) run a real test.
     @Test(.timeLimit(.minutes(1)))
     func subcommandSpelling() async throws {
-      let port = try E2EPorts.free()
-      let bondperf = try E2EBinaries.bondperf()
-      let server = try ChildProcess(bondperf, ["server", "-p", "\(port)", "-1", "-J"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["-1", "-J"], command: "server")
       defer { server.kill() }
-      try await E2EPorts.waitListening(port, server: server)
-      let client = try ChildProcess(bondperf, ["client", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "-J"])
+      let client = try ChildProcess(
+        try E2EBinaries.bondperf(),
+        ["client", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "-J"])
       defer { client.kill() }
       #expect(try await client.exitStatus(within: .seconds(15)) == 0, "\(client.transcript)")
       #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.transcript)")

@@ -96,8 +96,9 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func errorDocumentValidates() async throws {
-      let port = try E2EPorts.free()  // nothing listens there
-      let client = try ChildProcess(try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "-J", "-t", "1"])
+      let closed = try E2EClosedPort()  // nothing listens there
+      let port = closed.port
+      let client = try e2eStartClient(port: port, ["-J", "-t", "1"])
       defer { client.kill() }
       let status = try await client.exitStatus(within: .seconds(15))
       #expect(status != 0, "a refused connection should fail the client")
@@ -108,8 +109,7 @@ extension EndToEnd {
       try Self.expectValid(document.root, "the error document")
 
       // --json-stream: "error" then "end" with {}.
-      let stream = try ChildProcess(
-        try E2EBinaries.bondperf(), ["-c", "127.0.0.1", "-p", "\(port)", "--json-stream", "-t", "1"])
+      let stream = try e2eStartClient(port: port, ["--json-stream", "-t", "1"])
       defer { stream.kill() }
       _ = try await stream.exitStatus(within: .seconds(15))
       let events = try stream.output.split(separator: "\n").map { try JSONStreamEvent(String($0)) }
@@ -211,10 +211,8 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func compareDocumentValidates() async throws {
-      let port = try E2EPorts.free()
-      let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)", "-J"] + Self.loBond)
+      let (server, port) = try await e2eStartServer(.bondperf, ["-J"] + Self.loBond)
       defer { server.kill() }
-      try await E2EPorts.waitListening(port, server: server)
       let compare = try ChildProcess(
         try E2EBinaries.bondperf(),
         ["compare", "-c", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "--json"] + Self.loBond)
@@ -238,10 +236,8 @@ extension EndToEnd {
 
     @Test(.timeLimit(.minutes(1)))
     func jsonStreamEventsArriveLive() async throws {
-      let port = try E2EPorts.free()
-      let server = try ChildProcess(try E2EBinaries.bondperf(), ["-s", "-p", "\(port)", "-1", "-J"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["-1", "-J"])
       defer { server.kill() }
-      try await E2EPorts.waitListening(port, server: server)
       let process = Process()
       process.executableURL = try E2EBinaries.bondperf()
       process.arguments = ["-c", "127.0.0.1", "-p", "\(port)", "--json-stream", "-t", "3", "-P", "2"]
@@ -250,16 +246,14 @@ extension EndToEnd {
       process.standardError = FileHandle.nullDevice
       process.standardInput = FileHandle.nullDevice
       let reader = LineArrivalReader(pipe.fileHandleForReading)
-      let launched = ContinuousClock.now
       try process.run()
       defer {
         if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
       }
-      while process.isRunning {
-        guard launched.duration(to: .now) < .seconds(20) else { throw E2EError("the --json-stream client ran over 20 s") }
-        try await Task.sleep(for: .milliseconds(5))
-      }
+      // A fine poll: the exit time is compared with the intervals' arrival times.
+      guard try await e2ePoll(within: .seconds(20), every: .milliseconds(5), { !process.isRunning })
+      else { throw E2EError("the --json-stream client ran over 20 s") }
       let exited = ContinuousClock.now
       let lines = reader.finish()
       #expect(process.terminationStatus == 0)
