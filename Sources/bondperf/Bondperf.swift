@@ -35,7 +35,9 @@ struct Bondperf: AsyncParsableCommand {
 
 /// Turns iperf3's `-s` / `-c HOST` into the `server` / `client HOST` subcommands.
 enum IperfSpelling {
-  static let subcommands: Set<String> = ["client", "server", "compare", "hash", "plan", "inspect", "help"]
+  static let subcommands: Set<String> = [
+    "client", "server", "compare", "hash", "plan", "inspect", "help",
+  ]
 
   static func rewrite(_ arguments: [String]) throws -> [String] {
     guard let first = arguments.first, !subcommands.contains(first) else { return arguments }

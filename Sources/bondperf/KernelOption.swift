@@ -8,7 +8,8 @@ enum KernelOption {
     do {
       return try KernelRelease.version()
     } catch {
-      throw ValidationErrorText("cannot tell the running kernel's version (\(error)); pass --kernel X.Y")
+      throw ValidationErrorText(
+        "cannot tell the running kernel's version (\(error)); pass --kernel X.Y")
     }
   }
 }

@@ -39,7 +39,8 @@ extension Bondperf {
       name: .customShort("P"), help: "Number of streams (\(TestBounds.streams.helpText)).")
     var parallel: Int = 1
 
-    @Option(help: "Source ports to choose from, A-B (default: outside the kernel's ephemeral range).")
+    @Option(
+      help: "Source ports to choose from, A-B (default: outside the kernel's ephemeral range).")
     var portRange: PortRange?
 
     @Option(help: "Also pin the reply direction on the peer's bond with this many slaves.")
@@ -73,7 +74,8 @@ extension Bondperf {
       }
       if let portRange, portRange.count < parallel {
         throw ValidationError(
-          "--port-range \(portRange) holds \(portRange.count) ports, fewer than the \(parallel) streams.")
+          "--port-range \(portRange) holds \(portRange.count) ports, fewer than the \(parallel) streams."
+        )
       }
     }
 

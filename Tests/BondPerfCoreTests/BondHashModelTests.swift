@@ -15,11 +15,12 @@ struct BondHashModelTests {
       sourcePort: sourcePort, destinationPort: destinationPort)
   }
 
-  @Test(arguments: [
-    ("10.0.0.1", "10.0.0.2", FlowKey.IPProtocol.tcp, 40000, 5201, 4, 0x2923_034D, 1),
-    ("192.168.1.10", "192.168.1.20", .udp, 5000, 6000, 3, 0x373C_F8F1, 1),
-    ("2001:db8::1", "2001:db8::2", .tcp, 50001, 443, 2, 0x5C5C_F415, 1),
-  ] as [(String, String, FlowKey.IPProtocol, UInt16, UInt16, Int, UInt32, Int)])
+  @Test(
+    arguments: [
+      ("10.0.0.1", "10.0.0.2", FlowKey.IPProtocol.tcp, 40000, 5201, 4, 0x2923_034D, 1),
+      ("192.168.1.10", "192.168.1.20", .udp, 5000, 6000, 3, 0x373C_F8F1, 1),
+      ("2001:db8::1", "2001:db8::2", .tcp, 50001, 443, 2, 0x5C5C_F415, 1),
+    ] as [(String, String, FlowKey.IPProtocol, UInt16, UInt16, Int, UInt32, Int)])
   func goldenLayer34Vectors(
     source: String, destination: String, proto: FlowKey.IPProtocol, sourcePort: UInt16,
     destinationPort: UInt16, count: Int, hash: UInt32, slave: Int
@@ -78,7 +79,8 @@ struct BondHashModelTests {
 
   @Test func vlanSrcMACUsesWholeTCIAndSourceMACOnly() throws {
     let mac = try #require(MACAddress("00:11:22:33:44:55"))
-    var key = FlowKey(sourceMAC: mac, source: IPAddress("10.0.0.1"), destination: IPAddress("10.0.0.2"))
+    var key = FlowKey(
+      sourceMAC: mac, source: IPAddress("10.0.0.1"), destination: IPAddress("10.0.0.2"))
     let model = BondHashModel(policy: .vlanSrcMAC, kernel: Self.current)
     #expect(model.hash(of: key) == .value(0x0011_22 ^ 0x33_4455))
     key.vlanTCI = 0x2064  // PCP 1, VID 100
@@ -178,7 +180,8 @@ struct BondHashModelTests {
       let key = FlowKey(
         source: IPAddress(bytes: a), destination: IPAddress(bytes: b),
         sourcePort: sport, destinationPort: dport)
-      let x = (a + b + [UInt8(sport >> 8), UInt8(sport & 0xff), UInt8(dport >> 8), UInt8(dport & 0xff)])
+      let x =
+        (a + b + [UInt8(sport >> 8), UInt8(sport & 0xff), UInt8(dport >> 8), UInt8(dport & 0xff)])
         .reduce(0, ^)
       let expected = Int((x >> 1)) % count
       #expect(model.selection(of: key, slaveCount: count).index == expected)
@@ -193,10 +196,14 @@ struct BondHashModelTests {
       let model = BondHashModel(policy: policy, kernel: Self.current)
       for _ in 0..<500 {
         let key = FlowKey(
-          sourceMAC: try #require(MACAddress(bytes: (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })),
-          destinationMAC: try #require(MACAddress(bytes: (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })),
-          source: IPAddress(bytes: (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }),
-          destination: IPAddress(bytes: (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }),
+          sourceMAC: try #require(
+            MACAddress(bytes: (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })),
+          destinationMAC: try #require(
+            MACAddress(bytes: (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })),
+          source: IPAddress(
+            bytes: (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }),
+          destination: IPAddress(
+            bytes: (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }),
           sourcePort: UInt16.random(in: 1...65535, using: &generator), destinationPort: 5201)
         #expect(model.hash(of: key) == model.hash(of: key.reversed))
       }

@@ -99,11 +99,12 @@ struct ComparisonTests {
     comparison.pause = .zero
     var progress: [String] = []
     var asked: [(String, Int)] = []
-    let outcomes = try await comparison.run(progress: { progress.append($0) }) {
-      phase, configuration in
-      asked.append((phase.name, configuration.parameters.parallel))
-      return TestRecord()
-    }
+    let outcomes = try await comparison.run(
+      progress: { progress.append($0) },
+      test: { phase, configuration in
+        asked.append((phase.name, configuration.parameters.parallel))
+        return TestRecord()
+      })
     #expect(outcomes.map(\.phase.name) == ["single", "kernel_ports", "pinned"])
     #expect(asked.map(\.0) == ["single", "kernel_ports", "pinned"])
     #expect(asked.map(\.1) == [1, 4, 4])
@@ -118,16 +119,18 @@ struct ComparisonTests {
     var comparison = Comparison(host: "server", port: 5201, parallel: 2, seconds: 1, omit: 0)
     comparison.pause = .zero
     do {
-      _ = try await comparison.run(progress: { _ in }) { phase, _ in
-        if phase.name == "kernel_ports" { throw Boom() }
-        return TestRecord()
-      }
+      _ = try await comparison.run(
+        progress: { _ in },
+        test: { phase, _ in
+          if phase.name == "kernel_ports" { throw Boom() }
+          return TestRecord()
+        })
       Issue.record("the second phase's error must end the comparison")
     } catch let error as Comparison.PhaseError {
       #expect(error.description == "phase kernel_ports failed: boom")
     }
     do {
-      _ = try await comparison.run(progress: { _ in }) { _, _ in nil }
+      _ = try await comparison.run(progress: { _ in }, test: { _, _ in nil })
       Issue.record("a phase without a record must end the comparison")
     } catch let error as Comparison.PhaseError {
       #expect(error.description == "phase single produced no result")

@@ -54,11 +54,13 @@ final class InProcessServer: Sendable {
     configuration.bindAddress = IPAddress("127.0.0.1")
     configure(&configuration)
     let observers = Observers()
-    let server = Server(configuration: configuration, makeObserver: {
-      let observer = RecordingObserver()
-      observers.list.withLock { $0.append(observer) }
-      return observer
-    })
+    let server = Server(
+      configuration: configuration,
+      makeObserver: {
+        let observer = RecordingObserver()
+        observers.list.withLock { $0.append(observer) }
+        return observer
+      })
     let (addresses, announce) = AsyncStream<SocketAddress>.makeStream()
     let task = Task {
       defer { announce.finish() }

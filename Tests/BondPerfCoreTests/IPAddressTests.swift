@@ -3,10 +3,11 @@ import Testing
 @testable import BondPerfCore
 
 struct IPAddressTests {
-  @Test(arguments: [
-    ("10.0.0.1", [10, 0, 0, 1]),
-    ("198.18.0.2", [198, 18, 0, 2]),
-  ] as [(String, [UInt8])])
+  @Test(
+    arguments: [
+      ("10.0.0.1", [10, 0, 0, 1]),
+      ("198.18.0.2", [198, 18, 0, 2]),
+    ] as [(String, [UInt8])])
   func parsesIPv4(text: String, bytes: [UInt8]) throws {
     let address = try #require(IPAddress(text))
     #expect(address.bytes == bytes)

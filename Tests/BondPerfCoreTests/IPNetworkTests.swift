@@ -17,7 +17,10 @@ struct IPNetworkTests {
     #expect(network.description == canonical)
   }
 
-  @Test(arguments: ["", "/8", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "2001::/129", "10.0.0/8", "x/8", "10.0.0.0/８"])
+  @Test(arguments: [
+    "", "/8", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "2001::/129", "10.0.0/8", "x/8",
+    "10.0.0.0/８",
+  ])
   func rejectsMalformedPrefixes(text: String) {
     #expect(IPNetwork(text) == nil)
   }
@@ -27,7 +30,9 @@ struct IPNetworkTests {
     for inside in ["198.18.0.1", "198.19.255.255", "::ffff:198.18.3.4"] {
       #expect(network.contains(try #require(IPAddress(inside))), "\(inside)")
     }
-    for outside in ["198.20.0.1", "198.17.255.255", "127.0.0.1", "::1", "2001:2::1", "::ffff:127.0.0.1"] {
+    for outside in [
+      "198.20.0.1", "198.17.255.255", "127.0.0.1", "::1", "2001:2::1", "::ffff:127.0.0.1",
+    ] {
       #expect(!network.contains(try #require(IPAddress(outside))), "\(outside)")
     }
   }
@@ -42,8 +47,11 @@ struct IPNetworkTests {
 
   @Test func allowListOfTheServer() throws {
     var configuration = ServerConfiguration()
-    #expect(configuration.allows(try #require(IPAddress("203.0.113.9"))), "empty list allows everyone")
-    configuration.allowedNetworks = [try #require(IPNetwork("10.0.0.0/8")), try #require(IPNetwork("::1"))]
+    #expect(
+      configuration.allows(try #require(IPAddress("203.0.113.9"))), "empty list allows everyone")
+    configuration.allowedNetworks = [
+      try #require(IPNetwork("10.0.0.0/8")), try #require(IPNetwork("::1")),
+    ]
     #expect(configuration.allows(try #require(IPAddress("10.200.0.1"))))
     #expect(configuration.allows(try #require(IPAddress("::1"))))
     #expect(!configuration.allows(try #require(IPAddress("11.0.0.1"))))

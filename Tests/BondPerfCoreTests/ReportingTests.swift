@@ -36,7 +36,8 @@ struct ReportingTests {
     let stream = StreamInterval(
       id: 1, socket: 5, start: 0, end: 1.000327, bytes: 914_882_560, localSends: true,
       omitted: false,
-      tcp: TCPSample(retransmits: 0, sndCwnd: 3_667_048, sndWnd: 0, rtt: 373, rttvar: 568, pmtu: 65535))
+      tcp: TCPSample(
+        retransmits: 0, sndCwnd: 3_667_048, sndWnd: 0, rtt: 373, rttvar: 568, pmtu: 65535))
     #expect(
       TextReport.intervalLine(stream)
         == "[  5]   0.00-1.00   sec   873 MBytes  7.32 Gbits/sec    0   3.50 MBytes")
@@ -68,7 +69,8 @@ struct ReportingTests {
 
   func description(_ mode: BondMode = .ieee8023ad) -> BondDescription {
     BondDescription(
-      origin: "test", model: BondHashModel(mode: mode, policy: .layer3_4, kernel: .init(major: 6, minor: 1)),
+      origin: "test",
+      model: BondHashModel(mode: mode, policy: .layer3_4, kernel: .init(major: 6, minor: 1)),
       slaveNames: ["s0", "s1", "s2", "s3"], slaveCount: 4, peerSlaveCount: nil)
   }
 
@@ -83,25 +85,31 @@ struct ReportingTests {
   }
 
   func totals(_ tx: [Int64]) -> [SlaveSample] {
-    tx.enumerated().map { SlaveSample(index: $0.offset, name: "s\($0.offset)", txBytes: $0.element, rxBytes: 0, seconds: 1) }
+    tx.enumerated().map {
+      SlaveSample(
+        index: $0.offset, name: "s\($0.offset)", txBytes: $0.element, rxBytes: 0, seconds: 1)
+    }
   }
 
   @Test func verdictsFlagUnexpectedAndIdleSlaves() throws {
     // Predicted: streams on s0, s2, s2, s3 (two collide on s2, none on s1).
     let streams = try connected([0, 2, 2, 3])
     let fine = BondReport.rows(
-      description: description(), connected: streams, totals: totals([25_000_000, 10_000, 50_000_000, 25_000_000]),
+      description: description(), connected: streams,
+      totals: totals([25_000_000, 10_000, 50_000_000, 25_000_000]),
       dataOnTx: true)
     #expect(fine.map(\.verdict) == ["ok", "ok", "ok", "ok"])
     #expect(fine[2].predictedStreams == [3, 4])
     // s1 carries data nobody predicted; s3 stays idle although a stream was predicted there.
     let wrong = BondReport.rows(
-      description: description(), connected: streams, totals: totals([25_000_000, 25_000_000, 50_000_000, 10_000]),
+      description: description(), connected: streams,
+      totals: totals([25_000_000, 25_000_000, 50_000_000, 10_000]),
       dataOnTx: true)
     #expect(wrong[1].verdict.hasPrefix("UNEXPECTED"))
     #expect(wrong[3].verdict.hasPrefix("IDLE"))
     let rr = BondReport.rows(
-      description: description(.balanceRR), connected: try connected([]), totals: totals([1, 2, 3, 4]),
+      description: description(.balanceRR), connected: try connected([]),
+      totals: totals([1, 2, 3, 4]),
       dataOnTx: true)
     #expect(rr.allSatisfy { $0.verdict == "per-packet (balance-rr)" })
   }
@@ -114,7 +122,8 @@ struct ReportingTests {
       StalledStream(id: 4, socket: 8, predictedSlave: 2, lastData: 1.34, idleFor: 2),
     ]
     let rows = BondReport.rows(
-      description: description(), connected: streams, totals: totals([25_000_000, 10_000, 40_000_000, 25_000_000]),
+      description: description(), connected: streams,
+      totals: totals([25_000_000, 10_000, 40_000_000, 25_000_000]),
       dataOnTx: true, stalled: stalled)
     #expect(rows.map(\.verdict) == ["ok", "ok", "STALLED: stream 4 stopped at 1.3 s", "ok"])
   }

@@ -64,7 +64,9 @@ struct StallDetectorTests {
       TextReport.stallWarning(streams, slaveNames: ["s0", "s1"])
         == "bondperf: warning - streams 5, 9 stalled (no data for 2.0 s); predicted slave s1")
     #expect(
-      TextReport.stallWarning([StalledStream(id: 1, socket: 4, predictedSlave: nil, lastData: 0, idleFor: 3)])
+      TextReport.stallWarning([
+        StalledStream(id: 1, socket: 4, predictedSlave: nil, lastData: 0, idleFor: 3)
+      ])
         == "bondperf: warning - stream 4 stalled (no data for 3.0 s)")
   }
 }

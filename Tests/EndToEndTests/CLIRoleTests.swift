@@ -61,7 +61,8 @@ struct CLIRoleTests {
   }
 
   @Test func everyClientFlagIsRefusedByTheServer() throws {
-    let help = ClientOptions.helpMessage(columns: 200) + "\n"
+    let help =
+      ClientOptions.helpMessage(columns: 200) + "\n"
       + PinningOptions.helpMessage(columns: 200)
     let options = Self.longOptions(in: help)
     #expect(options.count >= 20, "\(options.map(\.name))")

@@ -45,7 +45,8 @@ extension EndToEnd {
       defer { server.kill() }
       for window in ["8K", nil] {
         let process = try e2eStartClient(
-          port: port, ["-J", "-t", "1", "--get-server-output"] + (window.map { ["-w", $0] } ?? []),
+          port: port,
+          ["-J", "-t", "1", "--get-server-output"] + (window.map { ["-w", $0] } ?? []),
           client)
         defer { process.kill() }
         #expect(try await process.exitStatus(within: .seconds(15)) == 0, "\(process.transcript)")
@@ -58,7 +59,9 @@ extension EndToEnd {
         } else {
           #expect(serverBuffer != 16_384, "the next test kept -w 8K's buffers")
         }
-        print("E2E \(client) -w \(window ?? "default"): \(Int(received)) B in 1 s, server rcvbuf \(Int(serverBuffer))")
+        print(
+          "E2E \(client) -w \(window ?? "default"): \(Int(received)) B in 1 s, server rcvbuf \(Int(serverBuffer))"
+        )
       }
     }
 

@@ -30,7 +30,8 @@ enum E2EBinaries {
       return candidate
     }
     throw E2EError(
-      "the bondperf executable is missing (looked in: \(candidates.map(\.path).joined(separator: ", "))); build it with `swift build` first")
+      "the bondperf executable is missing (looked in: \(candidates.map(\.path).joined(separator: ", "))); build it with `swift build` first"
+    )
   }
 
   /// `iperf3` from PATH or /usr/bin; a failure (not a skip) when absent.
@@ -41,7 +42,8 @@ enum E2EBinaries {
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
     throw E2EError(
-      "iperf3 is not installed: install it (apt-get install iperf3; CI installs it) to run the interoperability tests")
+      "iperf3 is not installed: install it (apt-get install iperf3; CI installs it) to run the interoperability tests"
+    )
   }
 }
 
@@ -366,11 +368,14 @@ final class RawTCP {
       let left = ContinuousClock.now.duration(to: deadline)
       guard left > .zero else { return (received, false) }
       var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
-      let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+      let milliseconds = Int32(
+        left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
       let ready = poll(&descriptor, 1, max(milliseconds, 1))
       if ready < 0 && errno == EINTR { continue }
       guard ready > 0 else { continue }
-      let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+      let count = buffer.withUnsafeMutableBytes {
+        recv(self.descriptor, $0.baseAddress, $0.count, 0)
+      }
       if count <= 0 { return (received, true) }
       received += buffer[0..<count]
     }
@@ -385,7 +390,8 @@ final class RawTCP {
       let left = ContinuousClock.now.duration(to: deadline)
       guard left > .zero else { break }
       var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
-      let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+      let milliseconds = Int32(
+        left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
       guard poll(&descriptor, 1, max(milliseconds, 1)) > 0 else { continue }
       let wanted = count - received.count
       let got = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, wanted, 0) }

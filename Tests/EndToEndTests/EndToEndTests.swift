@@ -52,7 +52,8 @@ struct E2ECase: Sendable, CustomTestStringConvertible {
       for mode in E2EMode.allCases {
         for parallel in [1, 4] {
           for bytes in [nil, 20 << 20] {
-            cases.append(E2ECase(client: client, server: server, parallel: parallel, mode: mode, bytes: bytes))
+            cases.append(
+              E2ECase(client: client, server: server, parallel: parallel, mode: mode, bytes: bytes))
           }
         }
       }
@@ -86,8 +87,10 @@ func e2eRun(
   #expect(serverStatus == 0, "server exit status\n\(serverProcess.transcript)")
   let clientDocument = try E2EDocument(clientProcess.output, from: "\(client) client")
   let serverDocument = try E2EDocument(serverProcess.output, from: "\(server) server")
-  #expect(clientDocument.value("error") == nil, "client error: \(clientDocument.value("error") ?? "")")
-  #expect(serverDocument.value("error") == nil, "server error: \(serverDocument.value("error") ?? "")")
+  #expect(
+    clientDocument.value("error") == nil, "client error: \(clientDocument.value("error") ?? "")")
+  #expect(
+    serverDocument.value("error") == nil, "server error: \(serverDocument.value("error") ?? "")")
   return E2ERun(client: clientDocument, server: serverDocument, seconds: e2eSeconds(elapsed))
 }
 
@@ -105,7 +108,8 @@ extension EndToEnd {
     @Test(.timeLimit(.minutes(1)), arguments: E2ECase.all)
     func matrix(_ test: E2ECase) async throws {
       let arguments = ["-P", "\(test.parallel)"] + test.mode.flags + test.endFlags
-      let run = try await e2eRun(client: test.client, server: test.server, clientArguments: arguments)
+      let run = try await e2eRun(
+        client: test.client, server: test.server, clientArguments: arguments)
       let client = run.client
       let server = run.server
       let slack = e2eBlock * Double(test.parallel)
@@ -140,19 +144,26 @@ extension EndToEnd {
       case .normal:
         let serverReceived = try server.number("end.sum_received.bytes")
         #expect(serverReceived > 0)
-        #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
+        #expect(
+          abs(received - serverReceived) <= slack,
+          "client sum_received \(received) vs server \(serverReceived)")
         #expect(received <= sent + slack)
         if test.client == .bondperf {
           // The receiver cannot get more than the sender wrote (bondperf counts a send once it returns).
-          #expect(received <= sent, "server received \(received) B but the client reports \(sent) B sent")
+          #expect(
+            received <= sent, "server received \(received) B but the client reports \(sent) B sent")
         }
       case .reverse:
         let serverSent = try server.number("end.sum_sent.bytes")
         #expect(serverSent > 0)
-        #expect(abs(sent - serverSent) <= slack, "client sum_sent (server's) \(sent) vs server \(serverSent)")
+        #expect(
+          abs(sent - serverSent) <= slack,
+          "client sum_sent (server's) \(sent) vs server \(serverSent)")
       case .bidir:
         let serverReceived = try server.number("end.sum_received.bytes")
-        #expect(abs(received - serverReceived) <= slack, "client sum_received \(received) vs server \(serverReceived)")
+        #expect(
+          abs(received - serverReceived) <= slack,
+          "client sum_received \(received) vs server \(serverReceived)")
         let reverseSent = try client.number("end.sum_sent_bidir_reverse.bytes")
         let reverseReceived = try client.number("end.sum_received_bidir_reverse.bytes")
         let serverReverseSent = try server.number("end.sum_sent_bidir_reverse.bytes")
@@ -175,7 +186,8 @@ extension EndToEnd {
         #expect(largest >= limit, "-n \(bytes): sent only \(largest)")
         if test.server == .bondperf && test.mode != .normal {
           // bondperf's senders stop at the limit on the server too (as iperf3 3.16+ does).
-          let key = test.mode == .reverse ? "end.sum_sent.bytes" : "end.sum_sent_bidir_reverse.bytes"
+          let key =
+            test.mode == .reverse ? "end.sum_sent.bytes" : "end.sum_sent_bidir_reverse.bytes"
           let serverSent = try server.number(key)
           #expect(serverSent <= limit + slack, "-n \(bytes): the server sent \(serverSent) B")
         }
@@ -183,7 +195,8 @@ extension EndToEnd {
           // The client sends TEST_END once its bytes are acknowledged and the server reads
           // its queues dry before its last sample: no byte goes uncounted.
           let serverReceived = try server.number("end.sum_received.bytes")
-          #expect(serverReceived == sent, "-n \(bytes): server received \(serverReceived) of \(sent) B")
+          #expect(
+            serverReceived == sent, "-n \(bytes): server received \(serverReceived) of \(sent) B")
         }
       } else {
         let seconds = try client.number("end.sum_sent.seconds")
@@ -204,7 +217,8 @@ extension EndToEnd {
       defer { server.kill() }
       let sourcePort = try E2EPorts.probe()
       for run in 1...2 {
-        let (document, _) = try await e2eGoodClient(port: port, ["-t", "1", "--cport", "\(sourcePort)"])
+        let (document, _) = try await e2eGoodClient(
+          port: port, ["-t", "1", "--cport", "\(sourcePort)"])
         let connected = try #require(document.array("start.connected").first as? [String: Any])
         #expect((connected["local_port"] as? NSNumber)?.intValue == Int(sourcePort), "run \(run)")
       }

@@ -35,8 +35,11 @@ struct FaultTests {
     #expect(server.isRunning, "\(server.transcript)")
     let (_, elapsed) = try await e2eGoodClient(port: port)
     #expect(elapsed < 5, "the next test took \(elapsed) s")
-    print(String(format: "Fault client killed (-R %@): server reported it after %.2f s; next -t 1 test took %.2f s",
-      "\(reverse)", noticed ?? -1, elapsed))
+    print(
+      String(
+        format:
+          "Fault client killed (-R %@): server reported it after %.2f s; next -t 1 test took %.2f s",
+        "\(reverse)", noticed ?? -1, elapsed))
   }
 
   /// SIGKILL the server 1.5 s into a 5 s test: the client exits non-zero within
@@ -71,8 +74,11 @@ struct FaultTests {
     let (replacement, _) = try await e2eStartServer(port: port)
     defer { replacement.kill() }
     let (_, elapsed) = try await e2eGoodClient(port: port)
-    print(String(format: "Fault server killed (-R %@): client exited %d after %.2f s (%@); new server's test took %.2f s",
-      "\(reverse)", status, took, line, elapsed))
+    print(
+      String(
+        format:
+          "Fault server killed (-R %@): client exited %d after %.2f s (%@); new server's test took %.2f s",
+        "\(reverse)", status, took, line, elapsed))
   }
 
   /// SIGSTOP the server 1.5 s into an endless (-n 1000G) test: no stream moves,
@@ -89,7 +95,8 @@ struct FaultTests {
       _ = kill(server.pid, SIGCONT)
       server.kill()
     }
-    let client = try e2eStartClient(port: port, ["-n", "1000G", "-P", "2", "--rcv-timeout", "2000"])
+    let client = try e2eStartClient(
+      port: port, ["-n", "1000G", "-P", "2", "--rcv-timeout", "2000"])
     defer { client.kill() }
     try await server.waitForOutput(e2eIntervalMarker)  // data moves: the test is under way
     #expect(client.isRunning, "the client should still be testing\n\(client.transcript)")
@@ -105,7 +112,10 @@ struct FaultTests {
 
     #expect(kill(server.pid, SIGCONT) == 0)
     let (_, elapsed) = try await e2eGoodClient(port: port)
-    print(String(format: "Fault server frozen: client ended %.2f s later (%@); after SIGCONT the next -t 1 test took %.2f s",
-      took, errors.first.map(String.init) ?? "", elapsed))
+    print(
+      String(
+        format:
+          "Fault server frozen: client ended %.2f s later (%@); after SIGCONT the next -t 1 test took %.2f s",
+        took, errors.first.map(String.init) ?? "", elapsed))
   }
 }

@@ -26,7 +26,8 @@ extension EndToEnd {
         let answer = connection.readUntilClosed(timeout: .seconds(2))
         #expect(answer.bytes == [0xff] && answer.closed, "expected ACCESS_DENIED, got \(answer)")
       }
-      print(String(format: "E2E hardening: 4 silent connections, good -t 1 test took %.2f s", elapsed))
+      print(
+        String(format: "E2E hardening: 4 silent connections, good -t 1 test took %.2f s", elapsed))
     }
 
     /// Protection: the first-byte timeout (`--rcv-timeout`).
@@ -41,7 +42,9 @@ extension EndToEnd {
       let elapsed = e2eSeconds(started.duration(to: .now))
       #expect(answer.closed && answer.bytes.isEmpty, "\(answer)")
       #expect(elapsed > 0.8 && elapsed < 3, "dropped after \(elapsed) s")
-      #expect(try await server.secondsUntilOutput(contains: "sent nothing within", within: .seconds(2)) != nil, "\(server.transcript)")
+      #expect(
+        try await server.secondsUntilOutput(contains: "sent nothing within", within: .seconds(2))
+          != nil, "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
 
@@ -58,7 +61,8 @@ extension EndToEnd {
       let elapsed = e2eSeconds(started.duration(to: .now))
       #expect(answer.closed && elapsed < 2, "closed: \(answer.closed) after \(elapsed) s")
       #expect(
-        try await server.secondsUntilOutput(contains: "do not start with an iperf3 cookie", within: .seconds(2)) != nil,
+        try await server.secondsUntilOutput(
+          contains: "do not start with an iperf3 cookie", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
@@ -75,10 +79,13 @@ extension EndToEnd {
       try client.control.send([0xff, 0xff, 0xff, 0xff])
       let answer = client.control.readUntilClosed(timeout: .seconds(5))
       let elapsed = e2eSeconds(started.duration(to: .now))
-      #expect(answer.bytes == e2eServerError(114), "expected SERVER_ERROR IERECVPARAMS, got \(answer.bytes)")
+      #expect(
+        answer.bytes == e2eServerError(114),
+        "expected SERVER_ERROR IERECVPARAMS, got \(answer.bytes)")
       #expect(answer.closed && elapsed < 1.5, "answered after \(elapsed) s")
       #expect(
-        try await server.secondsUntilOutput(contains: "frame length 4294967295 is outside", within: .seconds(2)) != nil,
+        try await server.secondsUntilOutput(
+          contains: "frame length 4294967295 is outside", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
@@ -95,7 +102,9 @@ extension EndToEnd {
       try client.endTest()
       try client.control.send([0x00, 0x10, 0x00, 0x01])  // 1 MiB + 1
       let answer = client.control.readUntilClosed(timeout: .seconds(5))
-      #expect(answer.bytes == e2eServerError(117), "expected SERVER_ERROR IERECVRESULTS, got \(answer.bytes)")
+      #expect(
+        answer.bytes == e2eServerError(117),
+        "expected SERVER_ERROR IERECVRESULTS, got \(answer.bytes)")
       #expect(answer.closed)
       _ = try await e2eGoodClient(port: port)
     }
@@ -125,7 +134,9 @@ extension EndToEnd {
       }
       let answer = client.control.readUntilClosed(timeout: .seconds(6))
       let elapsed = e2eSeconds(started.duration(to: .now))
-      #expect(answer.bytes == e2eServerError(114), "expected SERVER_ERROR IERECVPARAMS, got \(answer.bytes)")
+      #expect(
+        answer.bytes == e2eServerError(114),
+        "expected SERVER_ERROR IERECVPARAMS, got \(answer.bytes)")
       #expect(answer.closed)
       let limit = truncation == .jsonCutShort ? 1.5 : 4.5
       #expect(elapsed < limit, "answered after \(elapsed) s")
@@ -171,9 +182,13 @@ extension EndToEnd {
       try client.startTest()
       try client.control.send([0x63])
       let answer = client.control.readUntilClosed(timeout: .seconds(5))
-      #expect(answer.bytes == e2eServerError(110), "expected SERVER_ERROR IEMESSAGE, got \(answer.bytes)")
+      #expect(
+        answer.bytes == e2eServerError(110), "expected SERVER_ERROR IEMESSAGE, got \(answer.bytes)")
       #expect(answer.closed)
-      #expect(try await server.secondsUntilOutput(contains: "unknown control message 0x63", within: .seconds(2)) != nil, "\(server.transcript)")
+      #expect(
+        try await server.secondsUntilOutput(
+          contains: "unknown control message 0x63", within: .seconds(2)) != nil,
+        "\(server.transcript)")
       _ = try await e2eGoodClient(port: port)
     }
 
@@ -185,7 +200,8 @@ extension EndToEnd {
       try await e2eRefusedClient(
         port: port, ["-t", "1", "-P", "3"], saying: "number of parallel streams too large")
       #expect(
-        try await server.secondsUntilOutput(contains: "this server allows 2 (--max-streams)", within: .seconds(2)) != nil,
+        try await server.secondsUntilOutput(
+          contains: "this server allows 2 (--max-streams)", within: .seconds(2)) != nil,
         "\(server.transcript)")
       _ = try await e2eGoodClient(port: port, ["-t", "1", "-P", "2"])
     }
@@ -196,10 +212,13 @@ extension EndToEnd {
       let (server, port) = try await e2eStartServer(
         .bondperf, ["--allow", "198.18.0.0/15,2001:2::/48"])
       defer { server.kill() }
-      let refused = try await e2eRefusedClient(port: port, ["-t", "1"], saying: "test authorization failed")
+      let refused = try await e2eRefusedClient(
+        port: port, ["-t", "1"], saying: "test authorization failed")
       #expect(refused < 3)
       #expect(
-        try await server.secondsUntilOutput(contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2)) != nil,
+        try await server.secondsUntilOutput(
+          contains: "refused connection from 127.0.0.1: not in --allow", within: .seconds(2))
+          != nil,
         "\(server.transcript)")
 
       let (open, openPort) = try await e2eStartServer(
@@ -220,7 +239,9 @@ extension EndToEnd {
       try await server.waitForOutput(e2eIntervalMarker)  // data moves: the test is under way
       kill(frozen.pid, SIGSTOP)
       let stopped = ContinuousClock.now
-      let found = try await server.secondsUntilOutput(contains: "no data moved for", within: .seconds(8)) != nil
+      let found =
+        try await server.secondsUntilOutput(contains: "no data moved for", within: .seconds(8))
+        != nil
       let elapsed = e2eSeconds(stopped.duration(to: .now))
       #expect(found, "\(server.transcript)")
       #expect(elapsed < 6, "the server gave up after \(elapsed) s")

@@ -22,11 +22,13 @@ extension EndToEnd {
       for (path, types) in expected.sorted(by: { $0.key < $1.key }) {
         if iperf3OnlyKeys[path] != nil { continue }
         guard let found = actual[path] else {
-          Issue.record("\(what): bondperf lacks \(path) (\(types.sorted()))", sourceLocation: sourceLocation)
+          Issue.record(
+            "\(what): bondperf lacks \(path) (\(types.sorted()))", sourceLocation: sourceLocation)
           continue
         }
         #expect(
-          found == types, "\(what): \(path) is \(found.sorted()) in bondperf, \(types.sorted()) in iperf3",
+          found == types,
+          "\(what): \(path) is \(found.sorted()) in bondperf, \(types.sorted()) in iperf3",
           sourceLocation: sourceLocation)
       }
       return expected.count
@@ -36,19 +38,26 @@ extension EndToEnd {
     func documentsMatchIperf3KeyByKey(_ mode: E2EMode) async throws {
       let arguments = ["-t", "1", "-P", "2"] + mode.flags
       let reference = try await e2eRun(client: .iperf3, server: .iperf3, clientArguments: arguments)
-      let bondperfClient = try await e2eRun(client: .bondperf, server: .iperf3, clientArguments: arguments)
-      let bondperfServer = try await e2eRun(client: .iperf3, server: .bondperf, clientArguments: arguments)
+      let bondperfClient = try await e2eRun(
+        client: .bondperf, server: .iperf3, clientArguments: arguments)
+      let bondperfServer = try await e2eRun(
+        client: .iperf3, server: .bondperf, clientArguments: arguments)
       let both = try await e2eRun(client: .bondperf, server: .bondperf, clientArguments: arguments)
       let clientPaths = Self.compare(
-        reference: reference.client, candidate: bondperfClient.client, what: "client vs iperf3 -s, \(mode)")
+        reference: reference.client, candidate: bondperfClient.client,
+        what: "client vs iperf3 -s, \(mode)")
       _ = Self.compare(
         reference: reference.client, candidate: both.client, what: "client vs bondperf -s, \(mode)")
       let serverPaths = Self.compare(
-        reference: reference.server, candidate: bondperfServer.server, what: "server with iperf3 -c, \(mode)")
+        reference: reference.server, candidate: bondperfServer.server,
+        what: "server with iperf3 -c, \(mode)")
       _ = Self.compare(
-        reference: reference.server, candidate: both.server, what: "server with bondperf -c, \(mode)")
+        reference: reference.server, candidate: both.server,
+        what: "server with bondperf -c, \(mode)")
       #expect(clientPaths > 80 && serverPaths > 80, "suspiciously few key paths")
-      print("E2E JSON \(mode): \(clientPaths) client key paths and \(serverPaths) server key paths compared")
+      print(
+        "E2E JSON \(mode): \(clientPaths) client key paths and \(serverPaths) server key paths compared"
+      )
     }
   }
 }

@@ -22,7 +22,8 @@ extension EndToEnd {
     ) throws {
       let errors = try JSONSchemaValidator.packaged().errors(instance, against: reference)
       #expect(
-        errors.isEmpty, "\(what) does not validate against \(reference):\n\(errors.prefix(20).joined(separator: "\n"))",
+        errors.isEmpty,
+        "\(what) does not validate against \(reference):\n\(errors.prefix(20).joined(separator: "\n"))",
         sourceLocation: sourceLocation)
     }
 
@@ -59,7 +60,9 @@ extension EndToEnd {
       try Self.expectValid(run.server.root, "the \(test.server) server document")
       if test.bond {
         #expect(run.client.value("bond.per_slave") != nil, "no bond.per_slave:\n\(run.client.text)")
-        let slaves = try run.client.array("intervals").compactMap { ($0 as? [String: Any])?["bond_slaves"] }
+        let slaves = try run.client.array("intervals").compactMap {
+          ($0 as? [String: Any])?["bond_slaves"]
+        }
         #expect(!slaves.isEmpty, "no interval has bond_slaves")
         if test.server == .bondperf {
           #expect(run.client.value("bond.peer_per_slave") != nil, "no bond.peer_per_slave")
@@ -72,12 +75,17 @@ extension EndToEnd {
         #expect(run.client.value("title") as? String == "dash")
         let nested = try #require(run.client.value("server_output_json"), "no server_output_json")
         try Self.expectValid(nested, "server_output_json")
-        #expect((nested as? [String: Any])?["start"].flatMap { ($0 as? [String: Any])?["accepted_connection"] } != nil)
+        #expect(
+          (nested as? [String: Any])?["start"].flatMap {
+            ($0 as? [String: Any])?["accepted_connection"]
+          } != nil)
       }
       let checks = try JSONConsistency.check(run.client, "client", omit: 0)
       let serverChecks = try JSONConsistency.check(run.server, "\(test.server) server", omit: 0)
       let gaps = try JSONConsistency.crossCheck(client: run.client, server: run.server)
-      print("JSON schema \(test.testDescription): both documents valid, \(checks + serverChecks) consistency checks, sent − received \(gaps.sorted { $0.key < $1.key }) B")
+      print(
+        "JSON schema \(test.testDescription): both documents valid, \(checks + serverChecks) consistency checks, sent − received \(gaps.sorted { $0.key < $1.key }) B"
+      )
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -142,7 +150,8 @@ extension EndToEnd {
     func wrongTypesAndMissingKeysFail() async throws {
       let validator = try JSONSchemaValidator.packaged()
       let run = try await e2eRun(
-        client: .bondperf, server: .bondperf, clientArguments: ["-t", "1"] + Self.loBond, serverArguments: Self.loBond)
+        client: .bondperf, server: .bondperf, clientArguments: ["-t", "1"] + Self.loBond,
+        serverArguments: Self.loBond)
       let document = run.client.root
       #expect(validator.errors(document, against: Self.resultSchema).isEmpty)
 
@@ -156,7 +165,10 @@ extension EndToEnd {
         ("no cookie", ["start", "cookie"], nil),
         ("short cookie", ["start", "cookie"], "abc"),
         ("no connecting_to", ["start", "connecting_to"], nil),
-        ("connecting_to and accepted_connection", ["start", "accepted_connection"], ["host": "x", "port": 1]),
+        (
+          "connecting_to and accepted_connection", ["start", "accepted_connection"],
+          ["host": "x", "port": 1]
+        ),
         ("port as a string", ["start", "connecting_to", "port"], "5201"),
         ("no test_start.num_streams", ["start", "test_start", "num_streams"], nil),
         ("reverse 2", ["start", "test_start", "reverse"], 2),
@@ -173,7 +185,8 @@ extension EndToEnd {
         ("title as a number", ["title"], 7),
       ]
       for (what, path, value) in broken {
-        let errors = validator.errors(Self.mutate(document, path, to: value), against: Self.resultSchema)
+        let errors = validator.errors(
+          Self.mutate(document, path, to: value), against: Self.resultSchema)
         #expect(!errors.isEmpty, "validation should fail: \(what)")
       }
       // Each must still PASS (the schema allows them).
@@ -185,26 +198,45 @@ extension EndToEnd {
       ]
       for (what, path, value) in allowed {
         var changed = Self.mutate(document, path, to: value)
-        if what.hasPrefix("tcp_mss") { changed = Self.mutate(changed, ["start", "tcp_mss_default"], to: nil) }
+        if what.hasPrefix("tcp_mss") {
+          changed = Self.mutate(changed, ["start", "tcp_mss_default"], to: nil)
+        }
         let errors = validator.errors(changed, against: Self.resultSchema)
         #expect(errors.isEmpty, "should validate: \(what): \(errors)")
       }
       // The server's document: its bond has no client-only keys, and a client bond without origin is no bond.
       #expect(validator.errors(run.server.root, against: Self.resultSchema).isEmpty)
-      #expect(!validator.errors(Self.mutate(document, ["bond", "origin"], to: nil), against: Self.resultSchema).isEmpty)
-      #expect(!validator.errors(Self.mutate(run.server.root, ["start", "accepted_connection"], to: nil), against: Self.resultSchema).isEmpty)
+      #expect(
+        !validator.errors(
+          Self.mutate(document, ["bond", "origin"], to: nil), against: Self.resultSchema
+        ).isEmpty)
+      #expect(
+        !validator.errors(
+          Self.mutate(run.server.root, ["start", "accepted_connection"], to: nil),
+          against: Self.resultSchema
+        ).isEmpty)
       // An error document still needs start.version; with "error" removed it is incomplete.
       let errorDocument: [String: Any] = [
         "start": ["connected": [Any](), "version": "bondperf", "system_info": "Linux"],
         "intervals": [Any](), "end": [String: Any](), "error": "refused",
       ]
       #expect(validator.errors(errorDocument, against: Self.resultSchema).isEmpty)
-      #expect(!validator.errors(Self.mutate(errorDocument, ["error"], to: nil), against: Self.resultSchema).isEmpty)
-      #expect(!validator.errors(Self.mutate(errorDocument, ["start", "version"], to: nil), against: Self.resultSchema).isEmpty)
+      #expect(
+        !validator.errors(
+          Self.mutate(errorDocument, ["error"], to: nil), against: Self.resultSchema
+        ).isEmpty)
+      #expect(
+        !validator.errors(
+          Self.mutate(errorDocument, ["start", "version"], to: nil), against: Self.resultSchema
+        ).isEmpty)
       // A keyword the validator does not implement is an error, not a silent pass.
-      let odd = JSONSchemaValidator(files: ["x.json": ["type": "object", "patternProperties": [String: Any]()]])
+      let odd = JSONSchemaValidator(files: [
+        "x.json": ["type": "object", "patternProperties": [String: Any]()]
+      ])
       #expect(!odd.errors([String: Any](), against: "x.json").isEmpty)
-      print("JSON schema negatives: \(broken.count) broken documents rejected, \(allowed.count) variants accepted")
+      print(
+        "JSON schema negatives: \(broken.count) broken documents rejected, \(allowed.count) variants accepted"
+      )
     }
 
     // MARK: - compare --json
@@ -215,7 +247,8 @@ extension EndToEnd {
       defer { server.kill() }
       let compare = try ChildProcess(
         try E2EBinaries.bondperf(),
-        ["compare", "-c", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "--json"] + Self.loBond)
+        ["compare", "-c", "127.0.0.1", "-p", "\(port)", "-t", "1", "-P", "2", "--json"]
+          + Self.loBond)
       defer { compare.kill() }
       let status = try await compare.exitStatus(within: .seconds(40))
       #expect(status == 0, "\(compare.transcript)")
@@ -225,10 +258,13 @@ extension EndToEnd {
       #expect(phases.map { $0["name"] as? String } == ["single", "kernel_ports", "pinned"])
       #expect(phases.map { ($0["streams"] as? NSNumber)?.intValue } == [1, 2, 2])
       // A broken inner result must fail through the $ref into the result schema.
-      let broken = Self.mutate(document.root, ["phases", 1, "result", "end", "sum_sent", "bytes"], to: "x")
-      #expect(!(try JSONSchemaValidator.packaged().errors(broken, against: Self.compareSchema)).isEmpty)
+      let broken = Self.mutate(
+        document.root, ["phases", 1, "result", "end", "sum_sent", "bytes"], to: "x")
+      #expect(
+        !(try JSONSchemaValidator.packaged().errors(broken, against: Self.compareSchema)).isEmpty)
       let badName = Self.mutate(document.root, ["phases", 0, "name"], to: "double")
-      #expect(!(try JSONSchemaValidator.packaged().errors(badName, against: Self.compareSchema)).isEmpty)
+      #expect(
+        !(try JSONSchemaValidator.packaged().errors(badName, against: Self.compareSchema)).isEmpty)
       print("JSON compare: \(phases.count) phases valid")
     }
 
@@ -240,7 +276,9 @@ extension EndToEnd {
       defer { server.kill() }
       let process = Process()
       process.executableURL = try E2EBinaries.bondperf()
-      process.arguments = ["-c", "127.0.0.1", "-p", "\(port)", "--json-stream", "-t", "3", "-P", "2"]
+      process.arguments = [
+        "-c", "127.0.0.1", "-p", "\(port)", "--json-stream", "-t", "3", "-P", "2",
+      ]
       let pipe = Pipe()
       process.standardOutput = pipe
       process.standardError = FileHandle.nullDevice
@@ -273,11 +311,15 @@ extension EndToEnd {
         switch event.event {
         case "start":
           try Self.expectValid(event.data, "the start event", against: schema + "#/$defs/start")
-          try Self.expectValid(event.data, "the start event", against: schema + "#/$defs/start_complete")
-        case "interval": try Self.expectValid(event.data, "an interval event", against: schema + "#/$defs/interval")
+          try Self.expectValid(
+            event.data, "the start event", against: schema + "#/$defs/start_complete")
+        case "interval":
+          try Self.expectValid(
+            event.data, "an interval event", against: schema + "#/$defs/interval")
         case "end":
           try Self.expectValid(event.data, "the end event", against: schema + "#/$defs/end")
-          try Self.expectValid(event.data, "the end event", against: schema + "#/$defs/end_complete")
+          try Self.expectValid(
+            event.data, "the end event", against: schema + "#/$defs/end_complete")
         default: break
         }
       }
@@ -293,7 +335,10 @@ extension EndToEnd {
       let beforeExit = intervals.filter { seconds($0, exited) > 0.5 }.count
       let summary = offsets.map { String(format: "%.2f", $0) }.joined(separator: ", ")
       #expect(intervals.count >= 3, "intervals at \(summary) s")
-      #expect(beforeExit >= 2, "only \(beforeExit) interval lines arrived ≥0.5 s before exit (at \(summary) s after start, exit \(seconds(start, exited)) s)")
+      #expect(
+        beforeExit >= 2,
+        "only \(beforeExit) interval lines arrived ≥0.5 s before exit (at \(summary) s after start, exit \(seconds(start, exited)) s)"
+      )
       if offsets.count >= 3 {
         #expect(offsets[0] > 0.7 && offsets[0] < 1.6, "first interval \(offsets[0]) s after start")
         for index in 1..<3 {
@@ -376,7 +421,8 @@ enum JSONConsistency {
   /// Returns the number of checks made.
   @discardableResult
   static func check(
-    _ document: E2EDocument, _ who: String, omit: Int, sourceLocation: SourceLocation = #_sourceLocation
+    _ document: E2EDocument, _ who: String, omit: Int,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> Int {
     var checks = 0
     func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
@@ -395,18 +441,26 @@ enum JSONConsistency {
         let members = streams.filter { bool($0["sender"]) == direction }
         let total = members.reduce(Int64(0)) { $0 + (int($1["bytes"]) ?? 0) }
         expect(!members.isEmpty, "intervals[\(index)].\(key) has no streams of its direction")
-        expect(int(sum["bytes"]) == total, "intervals[\(index)].\(key).bytes \(sum["bytes"] ?? "-") ≠ Σ streams \(total)")
+        expect(
+          int(sum["bytes"]) == total,
+          "intervals[\(index)].\(key).bytes \(sum["bytes"] ?? "-") ≠ Σ streams \(total)")
         if bool(sum["sender"]) == true {
           let retransmits = members.reduce(Int64(0)) { $0 + (int($1["retransmits"]) ?? 0) }
-          expect(int(sum["retransmits"]) == retransmits, "intervals[\(index)].\(key).retransmits ≠ Σ streams")
+          expect(
+            int(sum["retransmits"]) == retransmits,
+            "intervals[\(index)].\(key).retransmits ≠ Σ streams")
         }
-        expect(members.allSatisfy { bool($0["omitted"]) == bool(sum["omitted"]) }, "intervals[\(index)] omitted flags differ")
+        expect(
+          members.allSatisfy { bool($0["omitted"]) == bool(sum["omitted"]) },
+          "intervals[\(index)] omitted flags differ")
       }
       for (position, stream) in streams.enumerated() where bool(stream["sender"]) == true {
         let at = "intervals[\(index)].streams[\(position)]"
         expect(int(stream["retransmits"]).map { $0 >= 0 } == true, "\(at).retransmits missing")
         expect(int(stream["snd_cwnd"]).map { $0 > 0 } == true, "\(at).snd_cwnd missing or 0")
-        expect(int(stream["rtt"]).map { $0 > 0 } == true, "\(at).rtt missing or 0: \(stream["rtt"] ?? "-")")
+        expect(
+          int(stream["rtt"]).map { $0 > 0 } == true,
+          "\(at).rtt missing or 0: \(stream["rtt"] ?? "-")")
       }
       if let sum = object(interval["sum"]) {
         let omitted = bool(sum["omitted"]) ?? false
@@ -416,12 +470,16 @@ enum JSONConsistency {
     }
     // `omitted` only during -O: a prefix of the intervals covering about -O seconds.
     let omittedCount = omittedFlags.prefix { $0 }.count
-    expect(!omittedFlags.dropFirst(omittedCount).contains(true), "omitted interval after a counted one: \(omittedFlags)")
+    expect(
+      !omittedFlags.dropFirst(omittedCount).contains(true),
+      "omitted interval after a counted one: \(omittedFlags)")
     if omit == 0 {
       expect(omittedCount == 0, "omitted intervals without -O: \(omittedFlags)")
     } else {
       expect(omittedCount >= 1, "no omitted interval with -O \(omit): \(omittedFlags)")
-      expect(abs(omittedSeconds - Double(omit)) < 0.3, "omitted intervals last \(omittedSeconds) s, -O \(omit)")
+      expect(
+        abs(omittedSeconds - Double(omit)) < 0.3,
+        "omitted intervals last \(omittedSeconds) s, -O \(omit)")
     }
 
     // end: sums equal the per-stream figures of their direction.
@@ -436,14 +494,23 @@ enum JSONConsistency {
       let sums = intervals.compactMap { object($0[key]) }
       guard let first = sums.first else { continue }
       let local = bool(first["sender"]) == true ? "sum_sent" : "sum_received"
-      let counted = sums.filter { bool($0["omitted"]) == false }.reduce(Int64(0)) { $0 + (int($1["bytes"]) ?? 0) }
+      let counted = sums.filter { bool($0["omitted"]) == false }.reduce(Int64(0)) {
+        $0 + (int($1["bytes"]) ?? 0)
+      }
       let total = int(object(end[local + suffix])?["bytes"])
-      expect(total == counted, "Σ intervals[].\(key).bytes (not omitted) \(counted) ≠ end.\(local + suffix).bytes \(total ?? -1)")
+      expect(
+        total == counted,
+        "Σ intervals[].\(key).bytes (not omitted) \(counted) ≠ end.\(local + suffix).bytes \(total ?? -1)"
+      )
       for index in sums.indices.dropFirst() {
         let previous = double(sums[index - 1]["end"]) ?? -1
         let start = double(sums[index]["start"]) ?? -2
-        let restart = bool(sums[index - 1]["omitted"]) == true && bool(sums[index]["omitted"]) == false && start == 0
-        expect(abs(start - previous) < 1e-6 || restart, "intervals[\(index)].\(key).start \(start) ≠ the previous end \(previous)")
+        let restart =
+          bool(sums[index - 1]["omitted"]) == true && bool(sums[index]["omitted"]) == false
+          && start == 0
+        expect(
+          abs(start - previous) < 1e-6 || restart,
+          "intervals[\(index)].\(key).start \(start) ≠ the previous end \(previous)")
       }
     }
     for suffix in ["", "_bidir_reverse"] {
@@ -453,21 +520,33 @@ enum JSONConsistency {
           continue
         }
         let direction = bool(sum["sender"])
-        let members = streams.compactMap { object($0[side]) }.filter { bool($0["sender"]) == direction }
+        let members = streams.compactMap { object($0[side]) }.filter {
+          bool($0["sender"]) == direction
+        }
         let total = members.reduce(Int64(0)) { $0 + (int($1["bytes"]) ?? 0) }
         expect(!members.isEmpty, "end.\(sumKey + suffix) has no streams")
-        expect(int(sum["bytes"]) == total, "end.\(sumKey + suffix).bytes \(sum["bytes"] ?? "-") ≠ Σ streams[].\(side).bytes \(total)")
+        expect(
+          int(sum["bytes"]) == total,
+          "end.\(sumKey + suffix).bytes \(sum["bytes"] ?? "-") ≠ Σ streams[].\(side).bytes \(total)"
+        )
       }
     }
     // CPU: numbers ≥ 0, and total = user + system.
-    let cpu = try #require(object(end["cpu_utilization_percent"]), "\(who): no cpu_utilization_percent")
-    for key in ["host_total", "host_user", "host_system", "remote_total", "remote_user", "remote_system"] {
-      expect(double(cpu[key]).map { $0 >= 0 } == true, "cpu_utilization_percent.\(key) = \(cpu[key] ?? "missing")")
+    let cpu = try #require(
+      object(end["cpu_utilization_percent"]), "\(who): no cpu_utilization_percent")
+    for key in [
+      "host_total", "host_user", "host_system", "remote_total", "remote_user", "remote_system",
+    ] {
+      expect(
+        double(cpu[key]).map { $0 >= 0 } == true,
+        "cpu_utilization_percent.\(key) = \(cpu[key] ?? "missing")")
     }
     for prefix in ["host", "remote"] {
       let total = double(cpu[prefix + "_total"]) ?? -1
       let parts = (double(cpu[prefix + "_user"]) ?? 0) + (double(cpu[prefix + "_system"]) ?? 0)
-      expect(abs(total - parts) <= 0.05 + 0.001 * total, "\(prefix)_total \(total) ≠ user + system \(parts)")
+      expect(
+        abs(total - parts) <= 0.05 + 0.001 * total,
+        "\(prefix)_total \(total) ≠ user + system \(parts)")
     }
     expect((double(cpu["host_total"]) ?? 0) > 0, "host_total is 0")
     return checks
@@ -487,7 +566,8 @@ enum JSONConsistency {
   /// tcp_wmem max + tcp_rmem max: the most one connection's buffers can hold.
   static func socketBufferLimit() -> Int {
     func maximum(_ name: String) -> Int? {
-      guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/\(name)", encoding: .utf8) else { return nil }
+      guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/\(name)", encoding: .utf8)
+      else { return nil }
       return text.split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) }
     }
     return (maximum("tcp_wmem") ?? 4 << 20) + (maximum("tcp_rmem") ?? 6 << 20)
@@ -518,8 +598,11 @@ enum JSONConsistency {
         sourceLocation: sourceLocation)
       // Physical: what the sender counted against what the receiver counted.
       let sent = try (clientSends ? client : server).number("end.sum_sent" + suffix + ".bytes")
-      let received = try (clientSends ? server : client).number("end.sum_received" + suffix + ".bytes")
-      #expect(sent > 0 && received > 0, "\(name): sent \(sent), received \(received)", sourceLocation: sourceLocation)
+      let received = try (clientSends ? server : client).number(
+        "end.sum_received" + suffix + ".bytes")
+      #expect(
+        sent > 0 && received > 0, "\(name): sent \(sent), received \(received)",
+        sourceLocation: sourceLocation)
       if omit == 0 {
         #expect(
           received <= sent + slack, "\(name): received \(Int(received)) B > sent \(Int(sent)) B",

@@ -55,7 +55,8 @@ struct JSONSchemaValidator {
     }
     if parts.count == 2 && !parts[1].isEmpty {
       for token in parts[1].split(separator: "/") {
-        let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(
+          of: "~0", with: "~")
         guard let child = (node as? [String: Any])?[key] else {
           throw E2EError("$ref \(reference): nothing at \(key)")
         }
@@ -89,7 +90,9 @@ struct JSONSchemaValidator {
     if let allowed = schema as? Bool, Self.type(schema) == "boolean" {
       return allowed ? [] : ["\(path): no value is allowed here (schema false)"]
     }
-    guard let schema = schema as? [String: Any] else { return ["\(path): the schema is not an object"] }
+    guard let schema = schema as? [String: Any] else {
+      return ["\(path): the schema is not an object"]
+    }
     var errors: [String] = []
     for key in schema.keys where !Self.annotations.contains(key) && !Self.assertions.contains(key) {
       errors.append("\(path): the validator does not support the schema keyword \(key)")
@@ -109,11 +112,15 @@ struct JSONSchemaValidator {
         wanted == "integer" ? Self.isInteger(instance) : wanted == kind
       }
       if !matches {
-        errors.append("\(path): \(Self.describe(instance)) is \(kind), expected \(types.joined(separator: " or "))")
+        errors.append(
+          "\(path): \(Self.describe(instance)) is \(kind), expected \(types.joined(separator: " or "))"
+        )
         return errors  // the rest would only repeat the type error
       }
     }
-    if let options = schema["enum"] as? [Any], !options.contains(where: { Self.equal(instance, $0) }) {
+    if let options = schema["enum"] as? [Any],
+      !options.contains(where: { Self.equal(instance, $0) })
+    {
       errors.append("\(path): \(Self.describe(instance)) is not one of \(options)")
     }
     if let number = instance as? NSNumber, kind == "number" {

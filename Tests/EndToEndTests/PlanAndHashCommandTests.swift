@@ -64,13 +64,34 @@ struct PlanAndHashCommandTests {
       kernel: kernel)
     #expect(rr.answer.hasPrefix("unpredictable: balance-rr"))
     let cases: [(String, String)] = [
-      ("layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000", "expected 9 fields"),
-      ("layer5 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201", "field POLICY"),
-      ("layer3+4 0 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201", "field NSLAVES"),
-      ("layer3+4 4 02:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201", "field SRCMAC"),
-      ("layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 2001::2 tcp 40000 5201", "field DSTIP"),
-      ("layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 xtp 40000 5201", "field PROTO"),
-      ("layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 70000 5201", "field SPORT"),
+      (
+        "layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000",
+        "expected 9 fields"
+      ),
+      (
+        "layer5 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201",
+        "field POLICY"
+      ),
+      (
+        "layer3+4 0 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201",
+        "field NSLAVES"
+      ),
+      (
+        "layer3+4 4 02:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 40000 5201",
+        "field SRCMAC"
+      ),
+      (
+        "layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 2001::2 tcp 40000 5201",
+        "field DSTIP"
+      ),
+      (
+        "layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 xtp 40000 5201",
+        "field PROTO"
+      ),
+      (
+        "layer3+4 4 02:00:00:00:00:01 02:00:00:00:00:02 10.0.0.1 10.0.0.2 tcp 70000 5201",
+        "field SPORT"
+      ),
     ]
     for (line, fragment) in cases {
       do {
@@ -86,10 +107,14 @@ struct PlanAndHashCommandTests {
 struct IperfSpellingTests {
   @Test func rewritesServerAndClientFlags() throws {
     #expect(try IperfSpelling.rewrite(["-s", "-p", "5202"]) == ["server", "-p", "5202"])
-    #expect(try IperfSpelling.rewrite(["-p", "5202", "-c", "host", "-P", "4"]) == ["client", "host", "-p", "5202", "-P", "4"])
+    #expect(
+      try IperfSpelling.rewrite(["-p", "5202", "-c", "host", "-P", "4"]) == [
+        "client", "host", "-p", "5202", "-P", "4",
+      ])
     #expect(try IperfSpelling.rewrite(["--client=host"]) == ["client", "host"])
     #expect(try IperfSpelling.rewrite(["compare", "-c", "host"]) == ["compare", "-c", "host"])
-    #expect(try IperfSpelling.rewrite(["plan", "--policy", "layer2"]) == ["plan", "--policy", "layer2"])
+    #expect(
+      try IperfSpelling.rewrite(["plan", "--policy", "layer2"]) == ["plan", "--policy", "layer2"])
     #expect(throws: (any Error).self) { try IperfSpelling.rewrite(["-s", "-c", "host"]) }
     #expect(throws: (any Error).self) { try IperfSpelling.rewrite(["-c"]) }
   }

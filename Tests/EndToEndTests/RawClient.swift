@@ -51,5 +51,8 @@ final class RawClient {
 /// SERVER_ERROR (0xfe) followed by iperf3's error code and errno, big-endian.
 func e2eServerError(_ code: Int32) -> [UInt8] {
   let value = UInt32(bitPattern: code)
-  return [0xfe, UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff), 0, 0, 0, 0]
+  return [
+    0xfe, UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff),
+    UInt8(value & 0xff), 0, 0, 0, 0,
+  ]
 }

@@ -16,7 +16,9 @@ func e2eStartClient(
 }
 
 /// Runs a bondperf `-J` client test to completion and returns its document (exit 0 required).
-func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async throws -> (E2EDocument, Double) {
+func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async throws -> (
+  E2EDocument, Double
+) {
   let started = ContinuousClock.now
   let client = try e2eStartClient(port: port, ["-J"] + arguments)
   defer { client.kill() }
@@ -34,7 +36,8 @@ func e2eGoodClient(port: UInt16, _ arguments: [String] = ["-t", "1"]) async thro
 /// its output. Returns the seconds from launch to exit.
 @discardableResult
 func e2eRefusedClient(
-  port: UInt16, _ arguments: [String], saying message: String, within timeout: Duration = .seconds(10),
+  port: UInt16, _ arguments: [String], saying message: String,
+  within timeout: Duration = .seconds(10),
   sourceLocation: SourceLocation = #_sourceLocation
 ) async throws -> Double {
   let started = ContinuousClock.now
@@ -68,7 +71,9 @@ func e2eTestInProgress(
 /// A framed (4-byte big-endian length) message.
 func e2eFrame(_ body: [UInt8], length: UInt32? = nil) -> [UInt8] {
   let value = length ?? UInt32(body.count)
-  return [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)] + body
+  return [
+    UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff),
+  ] + body
 }
 
 extension EndToEnd {
@@ -99,7 +104,10 @@ extension EndToEnd {
       #expect(seconds > 2.9 && seconds < 3.5)
       #expect(bytes > 0)
       #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.transcript)")
-      print(String(format: "E2E busy: refused second client; first ran %.2f s, %.0f B received", seconds, bytes))
+      print(
+        String(
+          format: "E2E busy: refused second client; first ran %.2f s, %.0f B received", seconds,
+          bytes))
     }
 
     /// Ctrl-C mid-test: `-J` prints one document with what was measured and the error
@@ -153,7 +161,8 @@ extension EndToEnd {
       }
       #expect(
         arrived && cookie.count == 37, "got \(cookie.count) cookie bytes\n\(client.transcript)")
-      #expect(client.isRunning, "the client should be waiting for PARAM_EXCHANGE\n\(client.transcript)")
+      #expect(
+        client.isRunning, "the client should be waiting for PARAM_EXCHANGE\n\(client.transcript)")
       let signalled = ContinuousClock.now
       Foundation.kill(client.pid, SIGINT)
       #expect(try await client.exitStatus(within: .seconds(5)) == 1, "\(client.transcript)")
@@ -186,7 +195,10 @@ extension EndToEnd {
       #expect(elapsed < 5, "the next test took \(elapsed) s")
       let result = silent.readUntilClosed(timeout: .seconds(1))
       #expect(result.closed, "the server should have dropped the silent connection")
-      print(String(format: "E2E silent client (%@): next -t 1 test finished after %.2f s", silence.rawValue, elapsed))
+      print(
+        String(
+          format: "E2E silent client (%@): next -t 1 test finished after %.2f s", silence.rawValue,
+          elapsed))
     }
 
     enum Garbage: String, CaseIterable, Sendable {
@@ -222,8 +234,11 @@ extension EndToEnd {
         #expect(answer.bytes.count == 9, "SERVER_ERROR is followed by two int32: \(answer.bytes)")
       }
       let (_, elapsed) = try await e2eGoodClient(port: port)
-      print(String(format: "E2E garbage %@: server answered %@ after %.2f s; next test %.2f s",
-        garbage.rawValue, answer.bytes.map { String(format: "%02x", $0) }.joined(), answered, elapsed))
+      print(
+        String(
+          format: "E2E garbage %@: server answered %@ after %.2f s; next test %.2f s",
+          garbage.rawValue, answer.bytes.map { String(format: "%02x", $0) }.joined(), answered,
+          elapsed))
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -235,7 +250,8 @@ extension EndToEnd {
         let cookie = e2eCookie()
         try control.send(cookie)
         #expect(control.read(1, timeout: .seconds(5)) == [0x09])
-        let parameters = #"{"tcp":true,"omit":0,"time":1,"num":0,"blockcount":0,"parallel":1,"len":131072}"#
+        let parameters =
+          #"{"tcp":true,"omit":0,"time":1,"num":0,"blockcount":0,"parallel":1,"len":131072}"#
         try control.send(e2eFrame(Array(parameters.utf8)))
         #expect(control.read(1, timeout: .seconds(5)) == [0x0a])
         let intruder = try RawTCP(port: port)
@@ -259,7 +275,9 @@ extension EndToEnd {
       let text = try e2eStartClient(port: port, ["-t", "1"])
       defer { text.kill() }
       #expect(try await text.exitStatus(within: .seconds(10)) != 0)
-      let errors = (text.output + text.errorOutput).split(separator: "\n").filter { $0.contains("error") }
+      let errors = (text.output + text.errorOutput).split(separator: "\n").filter {
+        $0.contains("error")
+      }
       #expect(errors.count == 1, "\(text.transcript)")
       #expect(errors.first?.contains("Connection refused") == true, "\(text.transcript)")
 
@@ -284,8 +302,10 @@ extension EndToEnd {
       #expect(status != 0, "\(client.transcript)")
       let document = try E2EDocument(client.output, from: "bondperf -J client")
       #expect(document.value("error") is String, "\(client.transcript)")
-      print(String(format: "E2E server killed (-R %@): client exited %d after %.2f s: %@",
-        "\(reverse)", status, took, "\(document.value("error") ?? "")"))
+      print(
+        String(
+          format: "E2E server killed (-R %@): client exited %d after %.2f s: %@",
+          "\(reverse)", status, took, "\(document.value("error") ?? "")"))
     }
 
     @Test(.timeLimit(.minutes(1)))

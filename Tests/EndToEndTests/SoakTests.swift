@@ -91,20 +91,24 @@ struct SoakTests {
       if index + 1 == Self.warmup {
         baseline = (try await Self.settledDescriptors(pid), try Self.rssKiB(pid))
       }
-      maximum = (max(maximum.descriptors, try Self.descriptors(pid)), max(maximum.rss, try Self.rssKiB(pid)))
+      maximum = (
+        max(maximum.descriptors, try Self.descriptors(pid)), max(maximum.rss, try Self.rssKiB(pid))
+      )
     }
     let descriptors = try await Self.settledDescriptors(pid, target: baseline.descriptors)
     let rss = try Self.rssKiB(pid)
     let elapsed = e2eSeconds(started.duration(to: .now))
     #expect(
       descriptors <= baseline.descriptors,
-      "the server's descriptors grew from \(baseline.descriptors) to \(descriptors) over \(Self.tests) tests")
+      "the server's descriptors grew from \(baseline.descriptors) to \(descriptors) over \(Self.tests) tests"
+    )
     #expect(
       rss - baseline.rss <= Self.rssToleranceKiB,
       "the server's RSS grew from \(baseline.rss) to \(rss) KiB over \(Self.tests) tests")
     print(
       "Soak: \(Self.tests) tests in \(String(format: "%.1f", elapsed)) s against one server: "
         + "fds \(baseline.descriptors) -> \(descriptors) (max \(maximum.descriptors)), "
-        + "RSS \(baseline.rss) -> \(rss) KiB (max \(maximum.rss), tolerance \(Self.rssToleranceKiB))")
+        + "RSS \(baseline.rss) -> \(rss) KiB (max \(maximum.rss), tolerance \(Self.rssToleranceKiB))"
+    )
   }
 }

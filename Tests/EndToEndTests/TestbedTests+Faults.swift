@@ -26,7 +26,9 @@ extension TestbedTests {
     /// The control connection's local port: the one established connection to
     /// the server outside the planned ports (61000 and up).
     func controlPort() throws -> Int? {
-      let listing = try run(["ip", "netns", "exec", Self.clientNS, "ss", "-tnH", "state", "established"])
+      let listing = try run([
+        "ip", "netns", "exec", Self.clientNS, "ss", "-tnH", "state", "established",
+      ])
       for line in listing.stdout.split(separator: "\n") {
         let fields = line.split(separator: " ")
         guard fields.contains(where: { $0 == "198.18.0.2:5201" }),
@@ -45,7 +47,8 @@ extension TestbedTests {
         layer3+4 4 \(Self.serverMAC) \(Self.clientMAC) 198.18.0.2 198.18.0.1 tcp 5201 \(port)
 
         """
-      let input = FileManager.default.temporaryDirectory.appendingPathComponent("bpx-flows-\(getpid())")
+      let input = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "bpx-flows-\(getpid())")
       try flows.write(to: input, atomically: true, encoding: .utf8)
       defer { try? FileManager.default.removeItem(at: input) }
       let hashed = try run(["sh", "-c", "\(TestbedSupport.binary) hash < \(input.path)"])
@@ -77,7 +80,10 @@ extension TestbedTests {
       defer { _ = try? run(["scripts/testbed", "down"]) }
       let server = try ChildProcess(
         TestbedSupport.env,
-        ["ip", "netns", "exec", Self.serverNS, TestbedSupport.binary, "-s", "--slaves", "s0,s1,s2,s3"])
+        [
+          "ip", "netns", "exec", Self.serverNS, TestbedSupport.binary, "-s", "--slaves",
+          "s0,s1,s2,s3",
+        ])
       defer { server.kill() }
       _ = try await server.listeningPort()
 
@@ -85,12 +91,15 @@ extension TestbedTests {
       let mark = server.mark
       let client = try ChildProcess(
         TestbedSupport.env,
-        ["ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
-         "-t", "\(seconds)", "-P", "4"] + Self.bondFlags)
+        [
+          "ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
+          "-t", "\(seconds)", "-P", "4",
+        ] + Self.bondFlags)
       defer { client.kill() }
       // The server's first interval line: all four streams are up and moving data.
       try await server.waitForOutput(e2eIntervalMarker, since: mark)
-      let port = try #require(try controlPort(), "no control connection found\n\(client.transcript)")
+      let port = try #require(
+        try controlPort(), "no control connection found\n\(client.transcript)")
       let busy = try controlSlaves(port: port)
       let cut = try #require((0..<4).first { !busy.contains($0) }, "control uses every slave?")
       let down = try run(["ip", "-n", Self.clientNS, "link", "set", "s\(cut)", "down"])
@@ -111,7 +120,8 @@ extension TestbedTests {
         "no stalled streams recorded\n\(client.output.suffix(1500))")
       let bond = try #require(document["bond"] as? [String: Any])
       let streams = try #require(bond["streams"] as? [[String: Any]])
-      let onCut = Set(streams.filter { $0["predicted_slave"] as? Int == cut }.compactMap { $0["id"] as? Int })
+      let onCut = Set(
+        streams.filter { $0["predicted_slave"] as? Int == cut }.compactMap { $0["id"] as? Int })
       let named = Set(stalled.compactMap { $0["id"] as? Int })
       #expect(onCut.count == 1, "one stream per slave: \(streams)")
       #expect(named == onCut, "stalled \(named), predicted on s\(cut): \(onCut)")
@@ -122,7 +132,8 @@ extension TestbedTests {
         #expect(verdict.hasPrefix("STALLED") == (slave == cut), "per-slave verdicts \(verdicts)")
       }
       let received = (end["sum_received"] as? [String: Any])?["bits_per_second"] as? Double ?? 0
-      #expect(received > 100e6, "three live slaves should still carry data: \(received / 1e6) Mbit/s")
+      #expect(
+        received > 100e6, "three live slaves should still carry data: \(received / 1e6) Mbit/s")
 
       // The link back up, the same server serves a normal test.
       let restored = try run(["ip", "-n", Self.clientNS, "link", "set", "s\(cut)", "up"])
@@ -130,14 +141,19 @@ extension TestbedTests {
       #expect(server.isRunning, "\(server.transcript)")
       let next = try ChildProcess(
         TestbedSupport.env,
-        ["ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
-         "-t", "2", "-P", "4"] + Self.bondFlags)
+        [
+          "ip", "netns", "exec", Self.clientNS, TestbedSupport.binary, "-c", "198.18.0.2", "-J",
+          "-t", "2", "-P", "4",
+        ] + Self.bondFlags)
       defer { next.kill() }
       #expect(try await next.exitStatus(within: .seconds(15)) == 0, "\(next.transcript)")
       let nextEnd = try TestbedSupport.json(next.output)["end"] as? [String: Any]
       #expect(nextEnd?["bondperf_stalled_streams"] == nil, "the next test should not stall")
-      print(String(format: "Fault slave s%d cut (control on %@): client ended %.2f s after the cut, %.2f s in all (-t %d); stalled %@; next test ok",
-        cut, "\(busy.sorted())", afterCut, total, seconds, "\(stalled)"))
+      print(
+        String(
+          format:
+            "Fault slave s%d cut (control on %@): client ended %.2f s after the cut, %.2f s in all (-t %d); stalled %@; next test ok",
+          cut, "\(busy.sorted())", afterCut, total, seconds, "\(stalled)"))
     }
   }
 }

@@ -8,7 +8,9 @@ import Testing
 /// with the reason, never counted as passed.
 @Suite(
   .serialized,
-  .enabled(if: TestbedSupport.isRoot, "SKIPPED: testbed tests need root (network namespaces); run as root, as CI does"))
+  .enabled(
+    if: TestbedSupport.isRoot,
+    "SKIPPED: testbed tests need root (network namespaces); run as root, as CI does"))
 struct TestbedTests {
   static let client = ["ip", "netns", "exec", "bpt-client"]
   static let server = ["ip", "netns", "exec", "bpt-server"]
@@ -98,7 +100,8 @@ struct TestbedTests {
         "--local", "198.18.0.1", "--remote", "198.18.0.2", "-P", "1", "--json",
       ])
       let planned = try #require(
-        ((try TestbedSupport.json(plan.stdout))["streams"] as? [[String: Any]])?.first?["source_port"] as? Int)
+        ((try TestbedSupport.json(plan.stdout))["streams"] as? [[String: Any]])?.first?[
+          "source_port"] as? Int)
       // Hold the planned port in the client namespace.
       // The holder says "bound" once it holds the port, and lives until it is killed
       // (its sleep is only its lifetime's upper bound).
@@ -130,10 +133,16 @@ struct TestbedTests {
           "--slave-rate", "100M",
         ] + Self.bondFlags)
       #expect(output.status == 0, "\(output.stderr)")
-      for column in ["Configuration", "Single stream", "4 streams (kernel ports)", "4 streams (pinned)", "Links' ceiling", "400 Mbits/sec"] {
+      for column in [
+        "Configuration", "Single stream", "4 streams (kernel ports)", "4 streams (pinned)",
+        "Links' ceiling", "400 Mbits/sec",
+      ] {
         #expect(output.stdout.contains(column), "missing \(column) in:\n\(output.stdout)")
       }
-      for phase in ["Single stream, per slave", "4 streams (kernel ports), per slave", "4 streams (pinned), per slave"] {
+      for phase in [
+        "Single stream, per slave", "4 streams (kernel ports), per slave",
+        "4 streams (pinned), per slave",
+      ] {
         #expect(output.stdout.contains(phase), "missing per-slave row \(phase)")
       }
     }

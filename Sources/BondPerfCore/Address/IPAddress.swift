@@ -121,7 +121,9 @@ public struct IPAddress: Hashable, Sendable, Codable, CustomStringConvertible {
   /// Dotted quad for IPv4; RFC 5952 text for IPv6 (longest zero run as `::`).
   public var description: String {
     if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
-    let words = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+    let words = stride(from: 0, to: 16, by: 2).map {
+      UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1])
+    }
     var bestStart = -1
     var bestLength = 0
     var index = 0

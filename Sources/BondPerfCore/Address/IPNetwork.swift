@@ -17,7 +17,8 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
     let maximum = address.bytes.count * 8
     var length = maximum
     if parts.count == 2 {
-      guard let parsed = Int(parts[1]), parts[1].allSatisfy(\.isASCII), (0...maximum).contains(parsed)
+      guard let parsed = Int(parts[1]), parts[1].allSatisfy(\.isASCII),
+        (0...maximum).contains(parsed)
       else { return nil }
       length = parsed
     }

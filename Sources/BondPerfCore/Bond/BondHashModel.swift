@@ -70,7 +70,8 @@ public struct BondHashModel: Hashable, Sendable, Codable {
       return .value(l2)
     }
     if !policy.isEncap, let icmp = flow.icmp,
-      flow.ipProtocol == .icmp || flow.ipProtocol == .icmpv6, !flow.isFragment, !(flow.ipProtocol == .icmpv6 && flow.hasIPv6ExtensionHeader),
+      flow.ipProtocol == .icmp || flow.ipProtocol == .icmpv6, !flow.isFragment,
+      !(flow.ipProtocol == .icmpv6 && flow.hasIPv6ExtensionHeader),
       BondHashModel.isICMPError(icmp, v6: flow.ipProtocol == .icmpv6)
     {
       return .unpredictable(

@@ -22,14 +22,6 @@ public enum BondHashPolicy: String, Hashable, Sendable, Codable, CaseIterable {
   /// Whether the transport ports enter the hash (so source ports can steer a flow).
   public var usesPorts: Bool { self == .layer3_4 || self == .encap3_4 }
 
-  /// Whether the IP addresses enter the hash.
-  public var usesAddresses: Bool {
-    switch self {
-    case .layer2, .vlanSrcMAC: false
-    default: true
-    }
-  }
-
   /// Whether the fields come from the full flow dissector (inner headers of tunnels).
   public var isEncap: Bool { self == .encap2_3 || self == .encap3_4 }
 

@@ -7,7 +7,8 @@ public struct FlowKey: Hashable, Sendable, Codable {
   public enum IPProtocol: Hashable, Sendable, Codable, CustomStringConvertible {
     case tcp, udp, sctp, dccp, udpLite, icmp, icmpv6
     /// ESP or AH: the kernel hashes the SPI as if it were the ports.
-    case esp(spi: UInt32), ah(spi: UInt32)
+    case esp(spi: UInt32)
+    case ah(spi: UInt32)
     case other(UInt8)
 
     public var number: UInt8 {
@@ -22,14 +23,6 @@ public struct FlowKey: Hashable, Sendable, Codable {
       case .esp: 50
       case .ah: 51
       case .other(let number): number
-      }
-    }
-
-    /// Whether the first four bytes of the L4 header are two ports.
-    public var hasPorts: Bool {
-      switch self {
-      case .tcp, .udp, .sctp, .dccp, .udpLite: true
-      default: false
       }
     }
 

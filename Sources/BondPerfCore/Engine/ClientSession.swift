@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 /// One client test, start to finish, on the client's own thread: the
 /// ``ClientConversation`` on the control connection, the data streams, and
@@ -181,7 +181,8 @@ final class ClientSession {
       try socket.bind(to: SocketAddress(ip: address, port: 0))
     }
     try socket.connect(
-      to: server, timeout: configuration.connectTimeout, cancelled: { [client] in
+      to: server, timeout: configuration.connectTimeout,
+      cancelled: { [client] in
         client.isInterrupted
       })
     try socket.setNoDelay(true)
@@ -317,60 +318,74 @@ final class ClientSession {
     return findings.allIdleFor
   }
 
-  /// Opens data connection `index`: options, source port, connect, cookie.
+  /// The source ports stream `index` may use, in order (nil: the kernel's
+  /// choice), the slave it was planned on, and whether the ports are shared
+  /// with earlier tests' TIME_WAIT connections (SO_REUSEADDR).
+  private func sourcePorts(forStream index: Int) throws -> (
+    candidates: [UInt16?], plannedSlave: Int?, reuse: Bool
+  ) {
+    switch configuration.sourcePorts {
+    case .kernel:
+      return ([configuration.bindAddress == nil ? nil : 0], nil, false)
+    case .consecutive(let first):
+      let port = Int(first) + index
+      guard port <= 65535 else {
+        throw PerfError("--cport \(first) + \(index) is past port 65535; choose a lower --cport")
+      }
+      return ([UInt16(port)], nil, false)
+    case .pinned(let ports):
+      guard index < ports.count else {
+        throw PerfError("no planned source port for stream \(index)")
+      }
+      return ([ports[index].port] + ports[index].alternatives, ports[index].slave, true)
+    }
+  }
+
+  /// A data socket with the test's options (`-w`, `-M`, `-N`, `-C`, `--bind-dev`).
+  private func streamSocket(
+    family: AddressFamily, parameters: TestParameters, reuse: Bool
+  ) throws -> Socket {
+    let socket = try Socket(family: family)
+    if let window = parameters.window {
+      try socket.setSendBufferSize(window)
+      try socket.setReceiveBufferSize(window)
+    }
+    if let mss = parameters.mss { try socket.setMaxSegmentSize(mss) }
+    if parameters.noDelay { try socket.setNoDelay(true) }
+    if let congestion = parameters.congestion {
+      do {
+        try socket.setCongestionControl(congestion)
+      } catch {
+        throw PerfError(
+          .network, "unable to set TCP congestion control '\(congestion)': \(error)",
+          underlying: error)
+      }
+    }
+    if let device = configuration.bindDevice { try socket.bindToDevice(device) }
+    if reuse { try socket.setReuseAddress(true) }
+    return socket
+  }
+
+  /// Opens data connection `index`: options, source port, connect, cookie. A
+  /// planned port that is busy gives way to the next alternative on its slave.
   private func openStream(
     index: Int, id: Int, localSends: Bool, server: SocketAddress, cookie: Cookie,
     parameters: TestParameters
   ) throws -> DataStream {
     let unspecified = server.family == .ipv4 ? IPAddress.unspecifiedIPv4 : .unspecifiedIPv6
     let bindIP = configuration.bindAddress ?? unspecified
-    var candidates: [UInt16?]
-    var predicted: Int?
-    var reuse = false
-    switch configuration.sourcePorts {
-    case .kernel:
-      candidates = [configuration.bindAddress == nil ? nil : 0]
-    case .consecutive(let first):
-      let port = Int(first) + index
-      guard port <= 65535 else {
-        throw PerfError("--cport \(first) + \(index) is past port 65535; choose a lower --cport")
-      }
-      candidates = [UInt16(port)]
-    case .pinned(let ports):
-      guard index < ports.count else {
-        throw PerfError("no planned source port for stream \(index)")
-      }
-      candidates = [ports[index].port] + ports[index].alternatives
-      predicted = ports[index].slave
-      reuse = true
-    }
+    let (candidates, plannedSlave, reuse) = try sourcePorts(forStream: index)
     var replaced: [UInt16] = []
     var lastError: SyscallError?
     for candidate in candidates {
-      let socket = try Socket(family: server.family)
-      if let window = parameters.window {
-        try socket.setSendBufferSize(window)
-        try socket.setReceiveBufferSize(window)
-      }
-      if let mss = parameters.mss { try socket.setMaxSegmentSize(mss) }
-      if parameters.noDelay { try socket.setNoDelay(true) }
-      if let congestion = parameters.congestion {
-        do {
-          try socket.setCongestionControl(congestion)
-        } catch {
-          throw PerfError(
-            .network, "unable to set TCP congestion control '\(congestion)': \(error)",
-            underlying: error)
-        }
-      }
-      if let device = configuration.bindDevice { try socket.bindToDevice(device) }
-      if reuse { try socket.setReuseAddress(true) }
+      let socket = try streamSocket(family: server.family, parameters: parameters, reuse: reuse)
       do {
         if let port = candidate {
           try socket.bind(to: SocketAddress(ip: bindIP, port: port))
         }
         try socket.connect(
-          to: server, timeout: configuration.connectTimeout, cancelled: { [client] in
+          to: server, timeout: configuration.connectTimeout,
+          cancelled: { [client] in
             client.isInterrupted
           })
       } catch {
@@ -380,7 +395,8 @@ final class ClientSession {
           lastError = error
           continue
         }
-        throw PerfError(.network, "unable to connect stream \(index + 1): \(error)")
+        throw PerfError(
+          .network, "unable to connect stream \(index + 1): \(error)", underlying: error)
       }
       try socket.sendAll(cookie.wireBytes)
       let local = try socket.localAddress
@@ -389,14 +405,17 @@ final class ClientSession {
         id: id, localSends: localSends, connection: shared, local: local, remote: server)
       let connected = ConnectedStream(
         id: id, socket: shared.descriptor, local: local, remote: server, localSends: localSends,
-        predictedSlave: predicted ?? configuration.slavePredictor?(local, server),
+        predictedSlave: plannedSlave ?? configuration.slavePredictor?(local, server),
         replacedPorts: replaced)
       record.connected.append(connected)
       observer.connected(connected, record: record)
       return stream
     }
+    let ports = replaced.map(String.init).joined(separator: ", ")
     throw PerfError(
-      "every planned port for stream \(index + 1) was busy (\(replaced.map(String.init).joined(separator: ", ")))"
-        + (lastError.map { ": \($0)" } ?? ""))
+      .network,
+      "every planned port for stream \(index + 1) was busy (\(ports))"
+        + (lastError.map { ": \($0)" } ?? ""),
+      underlying: lastError)
   }
 }

@@ -173,7 +173,7 @@ public final class DataStream: Sendable {
           } else {
             sent = try socket.socket.send(UnsafeRawBufferPointer(rebasing: payload[offset...]))
           }
-        } catch where error.errno == .wouldBlock {
+        } catch  where error.errno == .wouldBlock {
           if stopping.load(ordering: .relaxed) { return }
           continue  // the peer's window stayed shut for `sendWait`
         } catch {
@@ -220,7 +220,7 @@ public final class DataStream: Sendable {
           copying
           ? try socket.socket.receive(into: sink)
           : try socket.socket.receive(discarding: discardLength)
-      } catch where !copying && error.errno == .wouldBlock {
+      } catch  where !copying && error.errno == .wouldBlock {
         continue  // the wait ran out with nothing queued
       } catch {
         record(error)

@@ -6,7 +6,9 @@ struct MessageDeadline: Sendable {
   var firstByte: ContinuousClock.Instant
   var complete: ContinuousClock.Instant
 
-  init(firstByteWithin: Duration, completeWithin: Duration, from start: ContinuousClock.Instant = .now) {
+  init(
+    firstByteWithin: Duration, completeWithin: Duration, from start: ContinuousClock.Instant = .now
+  ) {
     firstByte = start + firstByteWithin
     complete = start + max(completeWithin, firstByteWithin)
   }

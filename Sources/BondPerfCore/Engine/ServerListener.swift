@@ -92,7 +92,8 @@ final class ServerListener {
       for waiting in pending { wake = min(wake, waiting.expiry) }
       let ready = try Poller.readable(
         [socket.descriptor] + pending.map(\.control.descriptor), timeout: now.duration(to: wake))
-      for index in pending.indices.reversed() where ready.contains(pending[index].control.descriptor) {
+      for index in pending.indices.reversed()
+      where ready.contains(pending[index].control.descriptor) {
         var waiting = pending[index]
         let control = waiting.control
         do {
@@ -188,7 +189,8 @@ final class ServerListener {
       socket = try Self.listen(configuration, port: port, window: window)
       listenerWindow = window
     } catch {
-      let failure = PerfError(.network, "unable to reopen the listener with -w \(window ?? 0): \(error)")
+      let failure = PerfError(
+        .network, "unable to reopen the listener with -w \(window ?? 0): \(error)")
       listenerFailure = failure
       throw failure
     }

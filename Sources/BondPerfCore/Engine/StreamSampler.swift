@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Turns the streams' running byte counters and TCP_INFO into interval
 /// reports and end-of-test totals, the way iperf3 counts them.
 ///
@@ -26,7 +27,10 @@ final class StreamSampler {
   private(set) var omitting: Bool
   let monitor: (any SlaveMonitor)?
 
-  init(streams: [DataStream], start: ContinuousClock.Instant, omitting: Bool, monitor: (any SlaveMonitor)?) {
+  init(
+    streams: [DataStream], start: ContinuousClock.Instant, omitting: Bool,
+    monitor: (any SlaveMonitor)?
+  ) {
     self.streams = streams
     self.omitting = omitting
     self.monitor = monitor
@@ -68,7 +72,8 @@ final class StreamSampler {
         StreamInterval(
           id: stream.id, socket: stream.descriptor,
           start: seconds(state.start, state.intervalStart), end: seconds(state.start, now),
-          bytes: total - state.lastBytes, localSends: stream.localSends, omitted: omitting, tcp: tcp))
+          bytes: total - state.lastBytes, localSends: stream.localSends, omitted: omitting, tcp: tcp
+        ))
       state.lastBytes = total
       state.intervalStart = now
       state.lastSample = now

@@ -85,15 +85,12 @@ public struct ControlStreamDecoder: Sendable {
     var conversation = ServerConversation()
     defer { outcome.state = conversation.state }
     while !conversation.state.isFinal {
-      let pulled: ServerConversation.Step?
-      do {
-        pulled = try reader.pull { (buffer) throws(ConversationError) in
-          try conversation.next(from: &buffer)
-        }
-      } catch {
-        throw .rejected(error)
+      let next = { (buffer: inout ControlBuffer) throws(ConversationError) in
+        try conversation.next(from: &buffer)
       }
-      guard let step = pulled else { throw .truncated(waitingFor: conversation.awaiting) }
+      guard let step = try reader.pull(next) else {
+        throw .truncated(waitingFor: conversation.awaiting)
+      }
       do throws(ProtocolError) {
         switch step {
         case .cookie(let cookie):
@@ -130,15 +127,12 @@ public struct ControlStreamDecoder: Sendable {
       throw .rejected(.malformed(.cookie, error))
     }
     while !conversation.isFinished {
-      let pulled: ClientConversation.Step?
-      do {
-        pulled = try reader.pull { (buffer) throws(ConversationError) in
-          try conversation.next(from: &buffer)
-        }
-      } catch {
-        throw .rejected(error)
+      let next = { (buffer: inout ControlBuffer) throws(ConversationError) in
+        try conversation.next(from: &buffer)
       }
-      guard let step = pulled else { throw .truncated(waitingFor: conversation.awaiting) }
+      guard let step = try reader.pull(next) else {
+        throw .truncated(waitingFor: conversation.awaiting)
+      }
       if let message = Self.message(of: step) { outcome.messages.append(message) }
       do throws(ProtocolError) {
         switch step {

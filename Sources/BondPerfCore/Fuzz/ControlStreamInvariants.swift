@@ -20,7 +20,8 @@ package enum ControlStreamInvariants {
     if outcome.failure == nil && !outcome.state.isFinal {
       problems.append("stopped in \(outcome.state) without a failure")
     }
-    if case .rejected(.malformed(_, .invalidFrameLength(let length, let maximum))) = outcome.failure {
+    if case .rejected(.malformed(_, .invalidFrameLength(let length, let maximum))) = outcome.failure
+    {
       let start = outcome.consumedByteCount
       let header = stream.dropFirst(start).prefix(Framing.headerLength)
       if Framing.length(fromHeader: header) != length || (length > 0 && length <= maximum) {

@@ -22,11 +22,17 @@ struct ControlStreamReader {
 
   /// Runs `next` until it yields an item, feeding a chunk whenever it needs
   /// more; nil when the input runs out first.
+  ///
+  /// - Throws: ``ControlStreamError/rejected(_:)`` when `next` throws.
   mutating func pull<Item>(
     _ next: (inout ControlBuffer) throws(ConversationError) -> Item?
-  ) throws(ConversationError) -> Item? {
+  ) throws(ControlStreamError) -> Item? {
     while true {
-      if let value = try next(&buffer) { return value }
+      do {
+        if let value = try next(&buffer) { return value }
+      } catch {
+        throw .rejected(error)
+      }
       guard feed() else { return nil }
     }
   }

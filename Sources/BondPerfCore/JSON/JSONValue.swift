@@ -108,12 +108,6 @@ extension JSONValue {
     return nil
   }
 
-  /// Whether this is `null`.
-  public var isNull: Bool {
-    if case .null = self { return true }
-    return false
-  }
-
   /// The JSON type name used in error messages ("number", "string", ...).
   public var typeName: String {
     switch self {

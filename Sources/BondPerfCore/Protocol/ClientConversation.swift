@@ -113,7 +113,9 @@ public struct ClientConversation: Sendable {
       guard let codes = buffer.nextServerError() else { return nil }
       serverErrorCodesRead = true
       return .refused(
-        .serverError, codes: ServerErrorCodes(code: IperfErrorCode(rawValue: codes.iperfErrno), errno: codes.errno))
+        .serverError,
+        codes: ServerErrorCodes(
+          code: IperfErrorCode(rawValue: codes.iperfErrno), errno: codes.errno))
     case .results:
       let json: JSONValue?
       do throws(ProtocolError) {

@@ -22,9 +22,6 @@ public struct ControlBuffer: Sendable {
   /// Whether every received byte has been consumed.
   public var isEmpty: Bool { count == 0 }
 
-  /// The unconsumed bytes.
-  public var unconsumedBytes: ArraySlice<UInt8> { storage[start...] }
-
   /// Drops everything buffered, for example stray bytes after IPERF_DONE.
   public mutating func discardAll() {
     storage.removeAll(keepingCapacity: true)

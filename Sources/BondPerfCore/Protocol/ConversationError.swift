@@ -16,10 +16,4 @@ public enum ConversationError: Error, Sendable, Equatable, CustomStringConvertib
     case .notACookie: return "sent bytes that do not start with an iperf3 cookie"
     }
   }
-
-  /// The protocol error underneath, when there is one.
-  public var protocolError: ProtocolError? {
-    if case .malformed(_, let error) = self { return error }
-    return nil
-  }
 }

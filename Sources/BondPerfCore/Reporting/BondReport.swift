@@ -18,9 +18,10 @@ public enum BondReport {
     dataOnTx: Bool, stalled: [StalledStream] = []
   ) -> [SlaveRow] {
     let perPacket = description.model.mode == .balanceRR
-    let predictedBySlave = Dictionary(grouping: connected.compactMap { stream in
-      stream.predictedSlave.map { (slave: $0, id: stream.id) }
-    }, by: \.slave)
+    let predictedBySlave = Dictionary(
+      grouping: connected.compactMap { stream in
+        stream.predictedSlave.map { (slave: $0, id: stream.id) }
+      }, by: \.slave)
     let data = totals.map { dataOnTx ? $0.txBytes : $0.rxBytes }
     let total = data.reduce(0, +)
     let predictedCount = connected.filter { $0.predictedSlave != nil }.count
@@ -39,9 +40,11 @@ public enum BondReport {
       } else if predictedCount > 0 && total > 0 {
         let expected = Double(total) * Double(predicted.count) / Double(predictedCount)
         if predicted.isEmpty && Double(bytes) > max(0.05 * Double(total), 1_048_576) {
-          verdict = "UNEXPECTED: carried \(Units.bytes(Double(bytes))) but no stream was predicted here"
+          verdict =
+            "UNEXPECTED: carried \(Units.bytes(Double(bytes))) but no stream was predicted here"
         } else if !predicted.isEmpty && Double(bytes) < 0.25 * expected {
-          verdict = "IDLE: predicted \(predicted.count) stream(s) but carried \(Units.bytes(Double(bytes)))"
+          verdict =
+            "IDLE: predicted \(predicted.count) stream(s) but carried \(Units.bytes(Double(bytes)))"
         }
       } else if predictedCount == 0 {
         verdict = "-"
@@ -55,14 +58,17 @@ public enum BondReport {
 
   /// The text table for one host's slaves.
   public static func table(title: String, rows: [SlaveRow]) -> String {
-    var lines: [[String]] = [["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate", "verdict"]]
+    var lines: [[String]] = [
+      ["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate", "verdict"]
+    ]
     for row in rows {
       let rate = { (bytes: Int64) in
         Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: row.seconds))
       }
       lines.append([
         String(row.index), row.name,
-        row.predictedStreams.isEmpty ? "-" : row.predictedStreams.map(String.init).joined(separator: ","),
+        row.predictedStreams.isEmpty
+          ? "-" : row.predictedStreams.map(String.init).joined(separator: ","),
         Units.bytes(Double(row.txBytes)), rate(row.txBytes), Units.bytes(Double(row.rxBytes)),
         rate(row.rxBytes), row.verdict,
       ])
@@ -90,12 +96,14 @@ public enum BondReport {
   /// What a bondperf server sends its client inside the results (key `bondperf`).
   public static func serverExtra(totals: [SlaveSample]) -> [(String, JSONValue)] {
     guard !totals.isEmpty else { return [] }
-    return [(
-      "bondperf",
-      .object([
-        ("slaves", .array(totals.map(IperfJSON.slave)))
-      ])
-    )]
+    return [
+      (
+        "bondperf",
+        .object([
+          ("slaves", .array(totals.map(IperfJSON.slave)))
+        ])
+      )
+    ]
   }
 
   /// Reads a bondperf server's slave totals from its results' extra members.
@@ -123,34 +131,43 @@ public enum BondReport {
       ("origin", .string(description.origin)),
       ("mode", .string(model.mode.rawValue)),
       ("policy", .string(model.policy.rawValue)),
-      ("kernel", .object([
-        ("version", .string(model.kernel.description)),
-        ("shift", .string(model.kernel.shiftVariant.rawValue)),
-        ("ethertype", .string(model.kernel.ethertypeVariant.rawValue)),
-      ])),
-      ("slaves", .array(
-        (0..<description.slaveCount).map { .string(description.name(of: $0)) })),
+      (
+        "kernel",
+        .object([
+          ("version", .string(model.kernel.description)),
+          ("shift", .string(model.kernel.shiftVariant.rawValue)),
+          ("ethertype", .string(model.kernel.ethertypeVariant.rawValue)),
+        ])
+      ),
+      (
+        "slaves",
+        .array(
+          (0..<description.slaveCount).map { .string(description.name(of: $0)) })
+      ),
       ("pinning", .string(plan)),
     ]
     if let peer = description.peerSlaveCount { members.append(("peer_slaves", .int(Int64(peer)))) }
     if let note { members.append(("note", .string(note))) }
-    members.append((
-      "streams",
-      .array(
-        record.connected.map { stream in
-          var entry: [(String, JSONValue)] = [
-            ("id", .int(Int64(stream.id))),
-            ("socket", .int(Int64(stream.socket))),
-            ("local_port", .int(Int64(stream.local.port))),
-            ("sender", .bool(stream.localSends)),
-          ]
-          entry.append(("predicted_slave", stream.predictedSlave.map { .int(Int64($0)) } ?? .null))
-          if !stream.replacedPorts.isEmpty {
-            entry.append(("busy_ports_replaced", .array(stream.replacedPorts.map { .int(Int64($0)) })))
-          }
-          return .object(entry)
-        })
-    ))
+    members.append(
+      (
+        "streams",
+        .array(
+          record.connected.map { stream in
+            var entry: [(String, JSONValue)] = [
+              ("id", .int(Int64(stream.id))),
+              ("socket", .int(Int64(stream.socket))),
+              ("local_port", .int(Int64(stream.local.port))),
+              ("sender", .bool(stream.localSends)),
+            ]
+            entry.append(
+              ("predicted_slave", stream.predictedSlave.map { .int(Int64($0)) } ?? .null))
+            if !stream.replacedPorts.isEmpty {
+              entry.append(
+                ("busy_ports_replaced", .array(stream.replacedPorts.map { .int(Int64($0)) })))
+            }
+            return .object(entry)
+          })
+      ))
     let localRows = rows(
       description: description, connected: record.connected, totals: localTotals,
       dataOnTx: clientSends, stalled: record.stalledStreams)

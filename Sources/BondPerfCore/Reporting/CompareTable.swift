@@ -33,8 +33,10 @@ public enum CompareTable {
         let totals = BondReport.peerTotals(phase.record.peerExtra)
         let local = phase.record.bond.flatMap { slaveRates($0["per_slave"], tx: clientSends) } ?? []
         let remote = totals.map { sample in
-          (sample.name ?? description.name(of: sample.index),
-            sample.rxBitsPerSecond)
+          (
+            sample.name ?? description.name(of: sample.index),
+            sample.rxBitsPerSecond
+          )
         }
         let rows = local.isEmpty ? remote : local
         guard !rows.isEmpty else { continue }
@@ -60,32 +62,37 @@ public enum CompareTable {
     ceiling: Double?, label: String, description: BondDescription?
   ) -> JSONValue {
     var members: [(String, JSONValue)] = [("configuration", .string(label))]
-    members.append((
-      "phases",
-      .array(
-        phases.map { phase in
-          .object([
-            ("name", .string(phase.name)),
-            ("streams", .int(Int64(phase.streams))),
-            ("bits_per_second", .double(received(phase.record))),
-            ("per_slave", phase.record.bond?["per_slave"] ?? .array([])),
-            ("peer_per_slave", phase.record.bond?["peer_per_slave"] ?? .array([])),
-            ("result", phase.result),
-          ])
-        })
-    ))
+    members.append(
+      (
+        "phases",
+        .array(
+          phases.map { phase in
+            .object([
+              ("name", .string(phase.name)),
+              ("streams", .int(Int64(phase.streams))),
+              ("bits_per_second", .double(received(phase.record))),
+              ("per_slave", phase.record.bond?["per_slave"] ?? .array([])),
+              ("peer_per_slave", phase.record.bond?["peer_per_slave"] ?? .array([])),
+              ("result", phase.result),
+            ])
+          })
+      ))
     members.append(("ceiling_bits_per_second", ceiling.map { .double($0) } ?? .null))
     if let description {
-      members.append((
-        "bond",
-        .object([
-          ("origin", .string(description.origin)),
-          ("mode", .string(description.model.mode.rawValue)),
-          ("policy", .string(description.model.policy.rawValue)),
-          ("slaves", .array((0..<description.slaveCount).map { .string(description.name(of: $0)) })),
-          ("kernel", .string(description.model.kernel.description)),
-        ])
-      ))
+      members.append(
+        (
+          "bond",
+          .object([
+            ("origin", .string(description.origin)),
+            ("mode", .string(description.model.mode.rawValue)),
+            ("policy", .string(description.model.policy.rawValue)),
+            (
+              "slaves",
+              .array((0..<description.slaveCount).map { .string(description.name(of: $0)) })
+            ),
+            ("kernel", .string(description.model.kernel.description)),
+          ])
+        ))
     }
     return .object(members)
   }

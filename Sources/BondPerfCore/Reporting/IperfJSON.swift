@@ -47,33 +47,35 @@ public enum IperfJSON {
 
   static func start(_ record: TestRecord) -> JSONValue {
     var members: [(String, JSONValue)] = []
-    members.append((
-      "connected",
-      .array(
-        record.connected.map { stream in
-          .object([
-            ("socket", .int(Int64(stream.socket))),
-            ("local_host", .string("\(stream.local.ip)")),
-            ("local_port", .int(Int64(stream.local.port))),
-            ("remote_host", .string("\(stream.remote.ip)")),
-            ("remote_port", .int(Int64(stream.remote.port))),
-          ])
-        })
-    ))
+    members.append(
+      (
+        "connected",
+        .array(
+          record.connected.map { stream in
+            .object([
+              ("socket", .int(Int64(stream.socket))),
+              ("local_host", .string("\(stream.local.ip)")),
+              ("local_port", .int(Int64(stream.local.port))),
+              ("remote_host", .string("\(stream.remote.ip)")),
+              ("remote_port", .int(Int64(stream.remote.port))),
+            ])
+          })
+      ))
     members.append(("version", .string("bondperf \(BondPerfVersion.string)")))
     guard let start = record.start else {
       members.append(("system_info", .string(SystemInfo.describe())))
       return .object(members)
     }
     members.append(("system_info", .string(start.systemInfo)))
-    members.append((
-      "timestamp",
-      .object([
-        ("time", .string(rfc1123(start.timestampSeconds))),
-        ("timesecs", .int(Int64(start.timestampSeconds))),
-        ("timemillisecs", .int(Int64(start.timestampSeconds * 1000))),
-      ])
-    ))
+    members.append(
+      (
+        "timestamp",
+        .object([
+          ("time", .string(rfc1123(start.timestampSeconds))),
+          ("timesecs", .int(Int64(start.timestampSeconds))),
+          ("timemillisecs", .int(Int64(start.timestampSeconds * 1000))),
+        ])
+      ))
     let peer: JSONValue = .object([
       ("host", .string(start.peerHost)), ("port", .int(Int64(start.peerPort))),
     ])
@@ -90,25 +92,26 @@ public enum IperfJSON {
     members.append(("sndbuf_actual", .int(Int64(start.sndbufActual))))
     members.append(("rcvbuf_actual", .int(Int64(start.rcvbufActual))))
     let parameters = start.parameters
-    members.append((
-      "test_start",
-      .object([
-        ("protocol", .string("TCP")),
-        ("num_streams", .int(Int64(parameters.parallel))),
-        ("blksize", .int(Int64(parameters.effectiveLength))),
-        ("omit", .int(Int64(parameters.omit))),
-        ("duration", .int(Int64(parameters.time))),
-        ("bytes", .int(parameters.num)),
-        ("blocks", .int(parameters.blockCount)),
-        ("reverse", .int(parameters.reverse ? 1 : 0)),
-        ("tos", .int(Int64(parameters.tos ?? 0))),
-        ("target_bitrate", .int(0)),
-        ("bidir", .int(parameters.bidirectional ? 1 : 0)),
-        ("fqrate", .int(0)),
-        ("interval", .double(start.interval)),
-        ("zerocopy", .int(start.dataPath.sendsFromFile ? 1 : 0)),
-      ])
-    ))
+    members.append(
+      (
+        "test_start",
+        .object([
+          ("protocol", .string("TCP")),
+          ("num_streams", .int(Int64(parameters.parallel))),
+          ("blksize", .int(Int64(parameters.effectiveLength))),
+          ("omit", .int(Int64(parameters.omit))),
+          ("duration", .int(Int64(parameters.time))),
+          ("bytes", .int(parameters.num)),
+          ("blocks", .int(parameters.blockCount)),
+          ("reverse", .int(parameters.reverse ? 1 : 0)),
+          ("tos", .int(Int64(parameters.tos ?? 0))),
+          ("target_bitrate", .int(0)),
+          ("bidir", .int(parameters.bidirectional ? 1 : 0)),
+          ("fqrate", .int(0)),
+          ("interval", .double(start.interval)),
+          ("zerocopy", .int(start.dataPath.sendsFromFile ? 1 : 0)),
+        ])
+      ))
     return .object(members)
   }
 
@@ -180,7 +183,8 @@ public enum IperfJSON {
       ("bits_per_second", .double(Units.rate(bytes: bytes, seconds: first.seconds))),
     ]
     if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
-      members.append(("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) })))
+      members.append(
+        ("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) })))
     }
     members += [("omitted", .bool(first.omitted)), ("sender", .bool(first.localSends))]
     return .object(members)
@@ -213,38 +217,41 @@ public enum IperfJSON {
     func rate(_ bytes: Int64, _ seconds: Double) -> JSONValue {
       .double(Units.rate(bytes: bytes, seconds: seconds))
     }
-    func hasRetransmits(_ stream: StreamSummary) -> Bool { summary.hasRetransmits(stream, role: role) }
-    members.append((
-      "streams",
-      .array(
-        summary.streams.map { stream in
-          var sender: [(String, JSONValue)] = [
-            ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
-            ("end", .double(summary.senderTime)), ("seconds", .double(summary.senderTime)),
-            ("bytes", .int(stream.bytesSent)),
-            ("bits_per_second", rate(stream.bytesSent, summary.senderTime)),
-          ]
-          if hasRetransmits(stream) {
-            sender += [
-              ("retransmits", .int(stream.retransmits ?? 0)),
-              ("max_snd_cwnd", .int(stream.localSends ? stream.maxSndCwnd : 0)),
-              ("max_snd_wnd", .int(stream.localSends ? stream.maxSndWnd : 0)),
-              ("max_rtt", .int(stream.localSends ? stream.maxRtt : 0)),
-              ("min_rtt", .int(stream.localSends ? stream.minRtt : 0)),
-              ("mean_rtt", .int(stream.localSends ? stream.meanRtt : 0)),
+    func hasRetransmits(_ stream: StreamSummary) -> Bool {
+      summary.hasRetransmits(stream, role: role)
+    }
+    members.append(
+      (
+        "streams",
+        .array(
+          summary.streams.map { stream in
+            var sender: [(String, JSONValue)] = [
+              ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
+              ("end", .double(summary.senderTime)), ("seconds", .double(summary.senderTime)),
+              ("bytes", .int(stream.bytesSent)),
+              ("bits_per_second", rate(stream.bytesSent, summary.senderTime)),
             ]
-          }
-          sender.append(("sender", .bool(stream.localSends)))
-          let receiver: [(String, JSONValue)] = [
-            ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
-            ("end", .double(summary.receiverTime)), ("seconds", .double(summary.endTime)),
-            ("bytes", .int(stream.bytesReceived)),
-            ("bits_per_second", rate(stream.bytesReceived, summary.receiverTime)),
-            ("sender", .bool(stream.localSends)),
-          ]
-          return .object([("sender", .object(sender)), ("receiver", .object(receiver))])
-        })
-    ))
+            if hasRetransmits(stream) {
+              sender += [
+                ("retransmits", .int(stream.retransmits ?? 0)),
+                ("max_snd_cwnd", .int(stream.localSends ? stream.maxSndCwnd : 0)),
+                ("max_snd_wnd", .int(stream.localSends ? stream.maxSndWnd : 0)),
+                ("max_rtt", .int(stream.localSends ? stream.maxRtt : 0)),
+                ("min_rtt", .int(stream.localSends ? stream.minRtt : 0)),
+                ("mean_rtt", .int(stream.localSends ? stream.meanRtt : 0)),
+              ]
+            }
+            sender.append(("sender", .bool(stream.localSends)))
+            let receiver: [(String, JSONValue)] = [
+              ("socket", .int(Int64(stream.socket))), ("start", .int(0)),
+              ("end", .double(summary.receiverTime)), ("seconds", .double(summary.endTime)),
+              ("bytes", .int(stream.bytesReceived)),
+              ("bits_per_second", rate(stream.bytesReceived, summary.receiverTime)),
+              ("sender", .bool(stream.localSends)),
+            ]
+            return .object([("sender", .object(sender)), ("receiver", .object(receiver))])
+          })
+      ))
     func sums(_ ids: Set<Int>, suffix: String) {
       let streams = summary.streams.filter { ids.contains($0.id) }
       guard let first = streams.first else { return }
@@ -256,33 +263,36 @@ public enum IperfJSON {
         ("bits_per_second", rate(sent, summary.senderTime)),
       ]
       if hasRetransmits(first) {
-        sentMembers.append(("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) })))
+        sentMembers.append(
+          ("retransmits", .int(streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) })))
       }
       sentMembers.append(("sender", .bool(first.localSends)))
       members.append(("sum_sent" + suffix, .object(sentMembers)))
-      members.append((
-        "sum_received" + suffix,
-        .object([
-          ("start", .int(0)), ("end", .double(summary.receiverTime)),
-          ("seconds", .double(summary.receiverTime)), ("bytes", .int(received)),
-          ("bits_per_second", rate(received, summary.receiverTime)),
-          ("sender", .bool(first.localSends)),
-        ])
-      ))
+      members.append(
+        (
+          "sum_received" + suffix,
+          .object([
+            ("start", .int(0)), ("end", .double(summary.receiverTime)),
+            ("seconds", .double(summary.receiverTime)), ("bytes", .int(received)),
+            ("bits_per_second", rate(received, summary.receiverTime)),
+            ("sender", .bool(first.localSends)),
+          ])
+        ))
     }
     sums(groups.primary, suffix: "")
     sums(groups.bidirReverse, suffix: "_bidir_reverse")
-    members.append((
-      "cpu_utilization_percent",
-      .object([
-        ("host_total", .double(summary.localCPU.total)),
-        ("host_user", .double(summary.localCPU.user)),
-        ("host_system", .double(summary.localCPU.system)),
-        ("remote_total", .double(summary.remoteCPU.total)),
-        ("remote_user", .double(summary.remoteCPU.user)),
-        ("remote_system", .double(summary.remoteCPU.system)),
-      ])
-    ))
+    members.append(
+      (
+        "cpu_utilization_percent",
+        .object([
+          ("host_total", .double(summary.localCPU.total)),
+          ("host_user", .double(summary.localCPU.user)),
+          ("host_system", .double(summary.localCPU.system)),
+          ("remote_total", .double(summary.remoteCPU.total)),
+          ("remote_user", .double(summary.remoteCPU.user)),
+          ("remote_system", .double(summary.remoteCPU.system)),
+        ])
+      ))
     // iperf3 names the local algorithm "sender" unless the local side only receives
     // (mode != RECEIVER), so a bidir server reports sender_tcp_congestion (server-bidir.json).
     let localSends = summary.streams.isEmpty || summary.streams.contains { $0.localSends }

@@ -5,7 +5,10 @@ public final class JSONReporter: TestObserver {
   /// Called with the final document before it is printed (the bond layer adds `bond`).
   let decorate: @Sendable (TestRecord) -> TestRecord
 
-  public init(sink: OutputSink = OutputSink(), decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 }) {
+  public init(
+    sink: OutputSink = OutputSink(),
+    decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 }
+  ) {
     self.sink = sink
     self.decorate = decorate
   }

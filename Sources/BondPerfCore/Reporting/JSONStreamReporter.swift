@@ -3,7 +3,10 @@ public final class JSONStreamReporter: TestObserver {
   let sink: OutputSink
   let decorate: @Sendable (TestRecord) -> TestRecord
 
-  public init(sink: OutputSink = OutputSink(), decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 }) {
+  public init(
+    sink: OutputSink = OutputSink(),
+    decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 }
+  ) {
     self.sink = sink
     self.decorate = decorate
   }

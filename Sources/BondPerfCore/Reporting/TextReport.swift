@@ -49,7 +49,8 @@ public enum TextReport {
       "\(tag(stream.socket)) \(span(stream.start, stream.end))  \(Units.bytes(Double(stream.bytes)))  "
       + Units.bitsPerSecond(stream.bitsPerSecond)
     if stream.localSends, let tcp = stream.tcp {
-      line += "  " + Units.pad(String(tcp.retransmits), 3) + "   " + Units.bytes(Double(tcp.sndCwnd))
+      line +=
+        "  " + Units.pad(String(tcp.retransmits), 3) + "   " + Units.bytes(Double(tcp.sndCwnd))
     }
     if stream.omitted { line += "  (omitted)" }
     return line
@@ -63,7 +64,8 @@ public enum TextReport {
       "[SUM] \(span(first.start, first.end))  \(Units.bytes(Double(bytes)))  "
       + Units.bitsPerSecond(rate)
     if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
-      line += "  " + Units.pad(String(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) }), 3)
+      line +=
+        "  " + Units.pad(String(streams.reduce(Int64(0)) { $0 + ($1.tcp?.retransmits ?? 0) }), 3)
     }
     if first.omitted { line += "  (omitted)" }
     return line
@@ -83,7 +85,9 @@ public enum TextReport {
     let role = start.role
     let groups = IperfJSON.groups(record)
     var lines: [String] = []
-    func hasRetransmits(_ stream: StreamSummary) -> Bool { summary.hasRetransmits(stream, role: role) }
+    func hasRetransmits(_ stream: StreamSummary) -> Bool {
+      summary.hasRetransmits(stream, role: role)
+    }
     let anyRetransmits = summary.streams.contains(where: hasRetransmits)
     lines.append(
       anyRetransmits
@@ -95,7 +99,8 @@ public enum TextReport {
     func lineFor(
       _ prefix: String, _ bytes: Int64, _ seconds: Double, retransmits: Int64?, label: String
     ) -> String {
-      var line = "\(prefix) \(span(0, seconds))  \(Units.bytes(Double(bytes)))  \(rate(bytes, seconds))"
+      var line =
+        "\(prefix) \(span(0, seconds))  \(Units.bytes(Double(bytes)))  \(rate(bytes, seconds))"
       if let retransmits {
         line += "  " + Units.pad(String(retransmits), 3) + "             " + label
       } else {
@@ -111,12 +116,14 @@ public enum TextReport {
         let retransmits = hasRetransmits(stream) ? (stream.retransmits ?? 0) : nil
         if summary.hasPeerResults || stream.localSends {
           lines.append(
-            lineFor(tag(stream.socket), stream.bytesSent, summary.senderTime, retransmits: retransmits,
+            lineFor(
+              tag(stream.socket), stream.bytesSent, summary.senderTime, retransmits: retransmits,
               label: "sender"))
         }
         if showReceiver && (summary.hasPeerResults || !stream.localSends) {
           lines.append(
-            lineFor(tag(stream.socket), stream.bytesReceived, summary.receiverTime, retransmits: nil,
+            lineFor(
+              tag(stream.socket), stream.bytesReceived, summary.receiverTime, retransmits: nil,
               label: "receiver"))
         }
       }
@@ -126,10 +133,12 @@ public enum TextReport {
         let retransmits: Int64? =
           hasRetransmits(first) ? streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) } : nil
         if summary.hasPeerResults || first.localSends {
-          lines.append(lineFor("[SUM]", sent, summary.senderTime, retransmits: retransmits, label: "sender"))
+          lines.append(
+            lineFor("[SUM]", sent, summary.senderTime, retransmits: retransmits, label: "sender"))
         }
         if showReceiver && (summary.hasPeerResults || !first.localSends) {
-          lines.append(lineFor("[SUM]", received, summary.receiverTime, retransmits: nil, label: "receiver"))
+          lines.append(
+            lineFor("[SUM]", received, summary.receiverTime, retransmits: nil, label: "receiver"))
         }
       }
     }

@@ -61,7 +61,9 @@ extension Interfaces {
   /// socket's name; no packet is sent).
   ///
   /// The corresponding C functions are `connect` and `getsockname`.
-  public static func localAddress(toward remote: SocketAddress) throws(SyscallError) -> SocketAddress {
+  public static func localAddress(toward remote: SocketAddress) throws(SyscallError)
+    -> SocketAddress
+  {
     let socket = try Socket(family: remote.family, type: .datagram)
     try socket.connect(to: SocketAddress(ip: remote.ip, port: remote.port == 0 ? 9 : remote.port))
     return try socket.localAddress

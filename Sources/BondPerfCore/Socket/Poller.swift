@@ -6,7 +6,9 @@ public enum Poller {
   /// within `timeout`; empty on timeout.
   ///
   /// The corresponding C function is `poll(2)`.
-  public static func readable(_ descriptors: [CInt], timeout: Duration) throws(SyscallError) -> [CInt] {
+  public static func readable(_ descriptors: [CInt], timeout: Duration) throws(SyscallError)
+    -> [CInt]
+  {
     var entries = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
     let milliseconds = timeout.pollMilliseconds
     let ready = try systemCall("poll") {

@@ -35,8 +35,7 @@ extension Socket {
   /// - Throws: A ``SyscallError`` for `sendfile`, e.g. `EPIPE` or `ECONNRESET`.
   ///
   /// The corresponding C function is `sendfile(2)`.
-  public func sendFile(from file: MemoryFile, offset: Int, count: Int) throws(SyscallError) -> Int
-  {
+  public func sendFile(from file: MemoryFile, offset: Int, count: Int) throws(SyscallError) -> Int {
     var position = off_t(offset)
     return try systemCall("sendfile") {
       Glibc.sendfile(descriptor, file.descriptor, &position, count)

@@ -54,7 +54,7 @@ extension Socket {
   public func acceptIfReady() throws(SyscallError) -> AcceptedConnection? {
     do {
       return try accept()
-    } catch where error.errno == .wouldBlock || error.errno == .connectionAborted {
+    } catch  where error.errno == .wouldBlock || error.errno == .connectionAborted {
       return nil
     }
   }
