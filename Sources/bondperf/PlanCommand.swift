@@ -97,7 +97,7 @@ extension Bondperf {
       }
       let report = PlanReport(planner: planner, plan: plan, alternatives: alternatives)
       if json {
-        StandardStreams.writeOutput(try JSONOutput.encode(report) + "\n")
+        StandardStreams.writeOutput(try ScriptJSON.encode(report) + "\n")
       } else {
         StandardStreams.writeOutput(PlanTable.render(report))
       }

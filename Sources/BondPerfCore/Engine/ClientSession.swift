@@ -245,7 +245,7 @@ final class ClientSession {
       if idle >= idleLimit {
         throw PerfError(
           .idle,
-          "no data moved on any stream for \(Units.fixed(idle, decimals: 1)) s (--rcv-timeout): "
+          "no data moved on any stream for \(String(format: "%.1f", idle)) s (--rcv-timeout): "
             + "the server \(serverName) or the path to it has stopped")
       }
     }

@@ -53,10 +53,7 @@ public struct InspectReport: Hashable, Sendable, Codable {
 
   /// The report as pretty-printed JSON with sorted snake_case keys.
   public func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
+    try ScriptJSON.encode(self)
   }
 
   /// The report as readable lines.
