@@ -1,0 +1,22 @@
+import ArgumentParser
+import BondPerfCore
+
+/// `bondperf server` (iperf3's `-s`).
+extension Bondperf {
+  struct Server: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve iperf3-compatible tests (same as bondperf -s).",
+      discussion: """
+        The test's streams, length and direction come from each client's request, \
+        so the client's flags (-P, -t, -R, ...) are refused here.
+        """)
+    @OptionGroup var common: CommonOptions
+    @OptionGroup(title: "Server options") var options: ServerOptions
+    @OptionGroup var bond: BondOptions
+    @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
+
+    func run() async throws {
+      try await RunTest.server(common: common, options: options, bond: bond)
+    }
+  }
+}
