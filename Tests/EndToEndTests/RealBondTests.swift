@@ -105,7 +105,9 @@ struct RealBondTests {
     var sourcePort: UInt16
     var destination: String
     var destinationPort: UInt16
-    var line: String { "\(proto) \(family) \(source) \(sourcePort) \(destination) \(destinationPort)" }
+    var line: String {
+      "\(proto) \(family) \(source) \(sourcePort) \(destination) \(destinationPort)"
+    }
   }
 
   static let slaveCountForHash = 3
@@ -118,11 +120,16 @@ struct RealBondTests {
   static let sources6 = ["2001:2::1"] + (11...14).map { "2001:2::\(String($0, radix: 16))" }
   static let neighbours4: [(String, String)] =
     [("198.18.0.2", "02:b0:00:00:00:02")]
-    + (0..<24).map { ("198.18.0.\(100 + $0)", String(format: "02:b0:00:00:01:%02x", ($0 * 11 + 3) % 256)) }
+    + (0..<24).map {
+      ("198.18.0.\(100 + $0)", String(format: "02:b0:00:00:01:%02x", ($0 * 11 + 3) % 256))
+    }
   static let neighbours6: [(String, String)] =
     [("2001:2::2", "02:b0:00:00:00:02")]
     + (0..<24).map {
-      ("2001:2::\(String(0x100 + $0, radix: 16))", String(format: "02:b0:00:00:02:%02x", ($0 * 13 + 5) % 256))
+      (
+        "2001:2::\(String(0x100 + $0, radix: 16))",
+        String(format: "02:b0:00:00:02:%02x", ($0 * 13 + 5) % 256)
+      )
     }
 
   static func addAddressesAndNeighbours() throws {
@@ -210,14 +217,20 @@ struct RealBondTests {
     var unresolved = 0
     for (index, policy) in Self.hashPolicies.enumerated() {
       let set = try RealBondLab.run(
-        ["ip", "-n", RealBondLab.clientNS, "link", "set", "bond0", "type", "bond",
-         "xmit_hash_policy", policy.rawValue])
+        [
+          "ip", "-n", RealBondLab.clientNS, "link", "set", "bond0", "type", "bond",
+          "xmit_hash_policy", policy.rawValue,
+        ])
       try #require(set.status == 0, "setting xmit_hash_policy \(policy.rawValue): \(set.stderr)")
       let shown = try RealBondLab.read("/sys/class/net/bond0/bonding/xmit_hash_policy")
       try #require(shown.hasPrefix(policy.rawValue + " "), "sysfs shows \(shown)")
       let probes = Self.probes(seed: 0xB0_4D00 + UInt64(index))
       let measured = try Self.measure(probes, slaves: slaves)
       let model = Self.model(policy, kernel: kernel)
+      // The negative control: layer3+4 without its final `>> 1` (the pre-4.15 hash).
+      // The same measurements must refute it, or they could not tell models apart.
+      let wrong = Self.model(policy, kernel: KernelVersion(major: 4, minor: 14))
+      var wrongMatched = 0
       var policyMatched = 0
       var mismatches: [String] = []
       var seen = Set<Int>()
@@ -228,24 +241,37 @@ struct RealBondTests {
           continue
         }
         seen.insert(slave)
-        let predicted = model.selection(of: try Self.flowKey(probe), slaveCount: slaves).index
+        let key = try Self.flowKey(probe)
+        let predicted = model.selection(of: key, slaveCount: slaves).index
+        if wrong.selection(of: key, slaveCount: slaves).index == slave { wrongMatched += 1 }
         if predicted == slave {
           policyMatched += 1
         } else if mismatches.count < 5 {
-          mismatches.append("\(probe.line): driver s\(slave), model \(predicted.map(String.init) ?? "none")")
+          mismatches.append(
+            "\(probe.line): driver s\(slave), model \(predicted.map(String.init) ?? "none")")
         }
       }
       matched += policyMatched
       #expect(
         policyMatched == probes.count,
-        "\(policy.rawValue): \(policyMatched)/\(probes.count) flows as predicted; e.g. \(mismatches)")
+        "\(policy.rawValue): \(policyMatched)/\(probes.count) flows as predicted; e.g. \(mismatches)"
+      )
       // The probes must exercise the hash: every slave is chosen for some flow.
-      #expect(seen.count == slaves, "\(policy.rawValue): the driver used only slaves \(seen.sorted())")
+      #expect(
+        seen.count == slaves, "\(policy.rawValue): the driver used only slaves \(seen.sorted())")
+      if policy == .layer3_4 {
+        #expect(
+          Double(wrongMatched) < 0.6 * Double(probes.count),
+          "layer3+4 without >> 1 matched \(wrongMatched)/\(probes.count): the probes can't tell")
+        RealBondLab.report(
+          "negative control: layer3+4 without >> 1 matches only \(wrongMatched)/\(probes.count)")
+      }
       RealBondLab.report(
         "hash fidelity \(policy.rawValue) (kernel \(kernel), \(slaves) slaves): "
           + "\(policyMatched)/\(probes.count) flows matched")
     }
-    RealBondLab.report("hash fidelity: \(matched)/\(checked) flows matched, \(unresolved) unresolved")
+    RealBondLab.report(
+      "hash fidelity: \(matched)/\(checked) flows matched, \(unresolved) unresolved")
     #expect(checked >= 1000)
     #expect(unresolved == 0, "\(unresolved) probes did not show as one packet on one slave")
     #expect(matched == checked)
