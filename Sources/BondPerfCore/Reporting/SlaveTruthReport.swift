@@ -4,16 +4,15 @@ public enum SlaveTruthReport {
   /// The text to print, each line ending in a newline; empty when neither host
   /// has slave counters.
   ///
-  /// The data is on this host's tx counters when the client sent, and on the
-  /// server's tx counters when it received (`-R`).
+  /// Each stream's data is judged on the counter it crosses: this host's tx
+  /// and the server's rx for what the client sends, the other two for what it
+  /// receives (`-R`, and half the streams of `--bidir`).
   public static func text(
     description: BondDescription, record: TestRecord, localTotals: [SlaveSample]
   ) -> String {
-    let clientSends = record.connected.contains { $0.localSends }
     var lines: [String] = []
     let local = BondReport.rows(
-      description: description, connected: record.connected, totals: localTotals,
-      dataOnTx: clientSends, stalled: record.stalledStreams)
+      description: description, record: record, totals: localTotals, clientCounters: true)
     if !local.isEmpty {
       lines.append("")
       lines.append(
@@ -23,8 +22,7 @@ public enum SlaveTruthReport {
     let peer = BondReport.peerTotals(record.peerExtra)
     if !peer.isEmpty {
       let rows = BondReport.rows(
-        description: description, connected: record.connected, totals: peer,
-        dataOnTx: !clientSends, stalled: record.stalledStreams)
+        description: description, record: record, totals: peer, clientCounters: false)
       lines.append(
         BondReport.table(
           title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
