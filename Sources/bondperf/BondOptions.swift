@@ -104,9 +104,14 @@ struct BondOptions: ParsableArguments {
     }
     let range =
       pinning.portRange ?? PortRange.defaultPlanningRange(avoiding: EphemeralPorts.current())
+    // A described bond's MAC is the local interface's (the bond, or what stands in for it).
+    let interfaceMAC = (try? Interfaces.name(holding: local))?.flatMap {
+      EgressInterface.macAddress(of: $0, roots: roots)
+    }
     return ClientBond(
       description: description, info: info, roots: roots, local: local, server: server,
-      localMAC: pinning.localMAC ?? info?.macAddress, remoteMAC: remoteMAC, range: range)
+      localMAC: pinning.localMAC ?? info?.macAddress ?? interfaceMAC, remoteMAC: remoteMAC,
+      range: range, slaveRate: pinning.slaveRateBits)
   }
 
   /// Resolves the server once (the engine reuses the address), pins the
@@ -127,7 +132,7 @@ struct BondOptions: ParsableArguments {
       parameters: configuration.parameters, cport: client.cport, noPin: pinning.noPin,
       peerSlaves: pinning.peerSlaves)
     say(plan.lines)
-    return bond.apply(plan, to: &configuration)
+    return bond.apply(plan, to: &configuration, ceiling: bond.ceiling)
   }
 
   /// A server only watches its slaves (and reports them to bondperf clients).

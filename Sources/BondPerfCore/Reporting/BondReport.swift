@@ -207,7 +207,7 @@ public enum BondReport {
   /// The `bond` object of bondperf's `-J` document.
   public static func json(
     description: BondDescription, plan: String, note: String?, record: TestRecord,
-    localTotals: [SlaveSample]
+    localTotals: [SlaveSample], context: BondDiagnosis.Context? = nil
   ) -> JSONValue {
     let model = description.model
     var members: [(String, JSONValue)] = [
@@ -259,6 +259,12 @@ public enum BondReport {
       let peerRows = rows(
         description: description, record: record, totals: peer, clientCounters: false)
       members.append(("peer_per_slave", rowsJSON(peerRows)))
+    }
+    if let context,
+      let diagnosis = BondDiagnosis.make(
+        description: description, record: record, localTotals: localTotals, context: context)
+    {
+      members.append(("diagnosis", diagnosis.json))
     }
     return .object(members)
   }

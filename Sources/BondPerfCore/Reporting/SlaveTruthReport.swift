@@ -1,14 +1,15 @@
 /// The per-slave truth a client prints after its summary: this host's slaves
 /// (from its own counters) and, from a bondperf server, the server host's.
 public enum SlaveTruthReport {
-  /// The text to print, each line ending in a newline; empty when neither host
-  /// has slave counters.
+  /// The text to print, each line ending in a newline: the tables, then the
+  /// diagnosis when `context` is given; empty when neither host has slave counters.
   ///
   /// Each stream's data is judged on the counter it crosses: this host's tx
   /// and the server's rx for what the client sends, the other two for what it
   /// receives (`-R`, and half the streams of `--bidir`).
   public static func text(
-    description: BondDescription, record: TestRecord, localTotals: [SlaveSample]
+    description: BondDescription, record: TestRecord, localTotals: [SlaveSample],
+    context: BondDiagnosis.Context? = nil
   ) -> String {
     var lines: [String] = []
     let local = BondReport.rows(
@@ -26,6 +27,12 @@ public enum SlaveTruthReport {
       lines.append(
         BondReport.table(
           title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
+    }
+    if let context,
+      let diagnosis = BondDiagnosis.make(
+        description: description, record: record, localTotals: localTotals, context: context)
+    {
+      lines.append(diagnosis.text)
     }
     return lines.map { $0 + "\n" }.joined()
   }
