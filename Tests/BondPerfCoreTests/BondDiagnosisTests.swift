@@ -99,4 +99,18 @@ struct BondDiagnosisTests {
     let last = try #require(text.split(separator: "\n").last)
     #expect(last.hasPrefix("diagnosis: 4 of 4 usable slaves used; 384 Mbits/sec"), "\(text)")
   }
+
+  @Test func bidirWithFewerStreamsThanSlavesAsksForMore() throws {
+    // -P 2 --bidir: two streams each way, every slave busy one way only.
+    let streams = try reporting.connected([0, 1, 2, 3], sends: [true, true, false, false])
+    let full: Int64 = 12_000_000
+    let diagnosis = try #require(
+      BondDiagnosis.make(
+        description: reporting.description(),
+        record: record(streams, bytes: [full, full, full, full]),
+        localTotals: reporting.totals([full, full, 100, 100], rx: [100, 100, full, full]),
+        context: BondDiagnosis.Context(ceiling: LinkCeiling(bitsPerSecond: 400e6), kind: .pinned)))
+    #expect(diagnosis.ceilingBitsPerSecond == 800e6)
+    #expect(diagnosis.nextStep == "run -P 4 or more, so every slave gets a stream")
+  }
 }

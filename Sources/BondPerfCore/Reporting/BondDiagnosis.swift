@@ -85,8 +85,15 @@ public struct BondDiagnosis: Sendable, Hashable {
     ceilingUnknown = ceiling == nil ? "unknown" : ceiling?.unknownReason
     nextStep = Self.nextStep(
       description: description, rows: rows, idle: idle, shared: shared, kind: kind,
-      missingMACFlags: missingMACFlags, streams: record.connected.count,
+      missingMACFlags: missingMACFlags, streams: Self.streamsPerDirection(record.connected),
       short: limit.map { received < 0.9 * $0 } ?? false)
+  }
+
+  /// `-P`: the streams of the direction with fewest (`--bidir` runs `-P` each way).
+  static func streamsPerDirection(_ streams: [ConnectedStream]) -> Int {
+    let sending = streams.filter(\.localSends).count
+    let receiving = streams.count - sending
+    return sending == 0 || receiving == 0 ? streams.count : min(sending, receiving)
   }
 
   /// The first thing worth trying, most specific first.
@@ -113,7 +120,8 @@ public struct BondDiagnosis: Sendable, Hashable {
       return "\(model.policy.rawValue) can't spread between two hosts: every stream shares "
         + "one slave; use xmit_hash_policy layer3+4, or test from several hosts"
     }
-    guard !idle.isEmpty || !shared.isEmpty else {
+    guard !idle.isEmpty || !shared.isEmpty || (short && streams < description.slaveCount)
+    else {
       return short
         ? "every slave carried its share; look beyond the bond (bondperf inspect: TCP buffers)"
         : "none: every usable slave carried its share"
@@ -124,7 +132,7 @@ public struct BondDiagnosis: Sendable, Hashable {
     if kind == .consecutive {
       return "drop --cport and --no-pin: bondperf pins one stream per slave"
     }
-    if streams < description.slaveCount && !idle.isEmpty {
+    if streams < description.slaveCount && (short || !idle.isEmpty) {
       return "run -P \(description.slaveCount) or more, so every slave gets a stream"
     }
     if model.mode == .balanceRR { return "check the idle slaves' links (ip -s link show)" }
