@@ -158,6 +158,6 @@ struct BondOptions: ParsableArguments {
         return record
       },
       extraResults: { BondReport.serverExtra(totals: monitor.lastTotals) },
-      printSummary: { _, _ in })
+      trailer: { _ in "" })
   }
 }

@@ -78,11 +78,10 @@ struct ClientBond {
         return record
       },
       extraResults: { [] },
-      printSummary: { record, sink in
-        sink.write(
-          SlaveTruthReport.text(
-            description: description, record: record, localTotals: monitor?.lastTotals ?? [],
-            context: context))
+      trailer: { record in
+        SlaveTruthReport.text(
+          description: description, record: record, localTotals: monitor?.lastTotals ?? [],
+          context: context)
       })
   }
 }

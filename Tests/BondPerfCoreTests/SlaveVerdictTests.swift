@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import BondPerfCore
@@ -89,5 +90,31 @@ struct SlaveVerdictTests {
       sprayed, reporting.totals([30_000_000, 30_000_000, 30_000_000, 1000]), mode: .balanceRR)
     #expect(rows.prefix(3).allSatisfy { $0.verdict == "per-packet (balance-rr)" })
     #expect(rows[3].verdict.hasPrefix("IDLE: balance-rr"))
+  }
+}
+
+extension SlaveVerdictTests {
+  /// Issue 18, item 8: the per-slave tables come before `iperf Done.`, where
+  /// scripts that parse iperf3's text stop reading, and an interrupted test
+  /// with results still prints them.
+  @Test func theTrailerComesBeforeIperfDoneAndAfterAnInterruptedSummary() throws {
+    let streams = try reporting.connected([0, 1])
+    var record = reporting.record(streams)
+    record.summary = Self.summary(streams, bytes: [1000, 1000])
+    record.start = StartInfo(
+      role: .client, systemInfo: "", timestampSeconds: 0, peerHost: "h", peerPort: 5201,
+      cookie: "", tcpMSSDefault: 0, mssOption: nil, sockBufsize: 0, sndbufActual: 0,
+      rcvbufActual: 0, parameters: TestParameters(), interval: 1)
+    let done = OutputSink.discarding()
+    TextReporter(sink: done, trailer: { _ in "TABLES\n" }).finished(record)
+    let text = try #require(done.capturedText())
+    let tables = try #require(text.range(of: "TABLES"))
+    let iperfDone = try #require(text.range(of: "iperf Done."))
+    #expect(tables.lowerBound < iperfDone.lowerBound, "\(text)")
+    let interrupted = OutputSink.discarding()
+    TextReporter(sink: interrupted, trailer: { _ in "TABLES\n" }).failed(
+      "interrupt - the client has terminated", record: record)
+    let partial = try #require(interrupted.capturedText())
+    #expect(partial.contains("TABLES\nbondperf: error"), "\(partial)")
   }
 }
