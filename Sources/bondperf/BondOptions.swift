@@ -124,9 +124,14 @@ struct BondOptions: ParsableArguments {
       host: host, port: common.port, family: common.family)
     guard let server = addresses.first else { return .none }
     configuration.serverAddress = server
-    guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
-    else { return .none }
     let say = { (lines: [String]) in if !common.isJSON { lines.forEach(sink.line) } }
+    guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
+    else {
+      let local = common.bind ?? (try? Interfaces.localAddress(toward: server))?.ip
+      let device = local.flatMap { try? Interfaces.name(holding: $0) }
+      say([BondDescription.noneFoundLine(server: server.ip, device: device)])
+      return .none
+    }
     say(bond.headerLines)
     let plan = try bond.pinning(
       parameters: configuration.parameters, cport: client.cport, noPin: pinning.noPin,

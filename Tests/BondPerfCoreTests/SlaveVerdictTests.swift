@@ -117,4 +117,14 @@ extension SlaveVerdictTests {
     let partial = try #require(interrupted.capturedText())
     #expect(partial.contains("TABLES\nbondperf: error"), "\(partial)")
   }
+
+  /// Issue 18, item 7: one line when no bond is found on the route.
+  @Test func noBondOnTheRouteIsOneLineNamingTheDeviceAndTheFlags() throws {
+    let server = try #require(IPAddress("198.18.0.2"))
+    #expect(
+      BondDescription.noneFoundLine(server: server, device: "bond0")
+        == "bond: none found (the route to 198.18.0.2 leaves on bond0, which is not a bond); "
+        + "name one with --bond, or describe it with --bond-policy and --slaves")
+    #expect(BondDescription.noneFoundLine(server: server, device: nil).contains("no local device"))
+  }
 }
