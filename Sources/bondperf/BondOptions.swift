@@ -104,9 +104,14 @@ struct BondOptions: ParsableArguments {
     }
     let range =
       pinning.portRange ?? PortRange.defaultPlanningRange(avoiding: EphemeralPorts.current())
+    // A described bond's MAC is the local interface's (the bond, or what stands in for it).
+    let interfaceMAC = (try? Interfaces.name(holding: local))?.flatMap {
+      EgressInterface.macAddress(of: $0, roots: roots)
+    }
     return ClientBond(
       description: description, info: info, roots: roots, local: local, server: server,
-      localMAC: pinning.localMAC ?? info?.macAddress, remoteMAC: remoteMAC, range: range)
+      localMAC: pinning.localMAC ?? info?.macAddress ?? interfaceMAC, remoteMAC: remoteMAC,
+      range: range, slaveRate: pinning.slaveRateBits)
   }
 
   /// Resolves the server once (the engine reuses the address), pins the
@@ -119,15 +124,20 @@ struct BondOptions: ParsableArguments {
       host: host, port: common.port, family: common.family)
     guard let server = addresses.first else { return .none }
     configuration.serverAddress = server
-    guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
-    else { return .none }
     let say = { (lines: [String]) in if !common.isJSON { lines.forEach(sink.line) } }
+    guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
+    else {
+      let local = common.bind ?? (try? Interfaces.localAddress(toward: server))?.ip
+      let device = local.flatMap { try? Interfaces.name(holding: $0) }
+      say([BondDescription.noneFoundLine(server: server.ip, device: device)])
+      return .none
+    }
     say(bond.headerLines)
     let plan = try bond.pinning(
       parameters: configuration.parameters, cport: client.cport, noPin: pinning.noPin,
       peerSlaves: pinning.peerSlaves)
     say(plan.lines)
-    return bond.apply(plan, to: &configuration)
+    return bond.apply(plan, to: &configuration, ceiling: bond.ceiling)
   }
 
   /// A server only watches its slaves (and reports them to bondperf clients).
@@ -153,6 +163,6 @@ struct BondOptions: ParsableArguments {
         return record
       },
       extraResults: { BondReport.serverExtra(totals: monitor.lastTotals) },
-      printSummary: { _, _ in })
+      trailer: { _ in "" })
   }
 }

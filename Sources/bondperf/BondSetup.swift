@@ -6,13 +6,14 @@ struct BondSetup: BondWatch {
   var monitor: (any SlaveMonitor)?
   var decorating: @Sendable (TestRecord) -> TestRecord
   var extraResults: @Sendable () -> [(String, JSONValue)]
-  var printSummary: @Sendable (TestRecord, OutputSink) -> Void
+  /// The text after a client's summary (per-slave tables, diagnosis).
+  var trailer: @Sendable (TestRecord) -> String
 
   /// No bond known: a plain iperf3-style test.
   static var none: BondSetup {
     BondSetup(
       slaveNames: [], monitor: nil, decorating: { $0 }, extraResults: { [] },
-      printSummary: { _, _ in })
+      trailer: { _ in "" })
   }
 
   func resultsExtra() -> [(String, JSONValue)] { extraResults() }

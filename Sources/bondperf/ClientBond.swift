@@ -12,6 +12,24 @@ struct ClientBond {
   var localMAC: MACAddress?
   var remoteMAC: MACAddress?
   var range: PortRange
+  /// `--slave-rate` in bit/s.
+  var slaveRate: Int64?
+
+  /// The usable slaves' rates as this host can tell them (qdisc, NIC speed).
+  var slaveRates: [SlaveRate] {
+    if let info {
+      return info.usableSlaveInfos.map {
+        SlaveRate.read(name: $0.name, speedMbps: $0.speedMbps, roots: roots)
+      }
+    }
+    return description.slaveNames.map { SlaveRate.read(name: $0, roots: roots) }
+  }
+
+  /// The links' ceiling: `--slave-rate`, else the slaves' rates.
+  var ceiling: LinkCeiling {
+    LinkCeiling(
+      description: description, rates: slaveRate == nil ? slaveRates : [], given: slaveRate)
+  }
 
   /// The pinning of a test with `parameters`.
   func pinning(
@@ -37,7 +55,9 @@ struct ClientBond {
   /// Puts `plan`'s source ports and slave predictor into `configuration`, and
   /// returns the bond's part in the test: the slaves' counters, the `bond` JSON
   /// member and the per-slave tables after the summary.
-  func apply(_ plan: StreamPinning, to configuration: inout ClientConfiguration) -> BondSetup {
+  func apply(
+    _ plan: StreamPinning, to configuration: inout ClientConfiguration, ceiling: LinkCeiling
+  ) -> BondSetup {
     configuration.sourcePorts = plan.sourcePorts
     configuration.slavePredictor = plan.slavePredictor
     let description = description
@@ -46,20 +66,22 @@ struct ClientBond {
       ? nil : SlaveCounterMonitor(slaves: description.slaveNames, roots: roots)
     let summary = plan.summary
     let note = plan.note
+    let context = BondDiagnosis.Context(
+      ceiling: ceiling, kind: plan.kind, missingMACFlags: plan.missingMACFlags)
     return BondSetup(
       slaveNames: description.slaveNames, monitor: monitor,
       decorating: { record in
         var record = record
         record.bond = BondReport.json(
           description: description, plan: summary, note: note, record: record,
-          localTotals: monitor?.lastTotals ?? [])
+          localTotals: monitor?.lastTotals ?? [], context: context)
         return record
       },
       extraResults: { [] },
-      printSummary: { record, sink in
-        sink.write(
-          SlaveTruthReport.text(
-            description: description, record: record, localTotals: monitor?.lastTotals ?? []))
+      trailer: { record in
+        SlaveTruthReport.text(
+          description: description, record: record, localTotals: monitor?.lastTotals ?? [],
+          context: context)
       })
   }
 }

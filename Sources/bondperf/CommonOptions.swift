@@ -83,11 +83,12 @@ struct CommonOptions: ParsableArguments {
 
   func makeObserver(
     sink: OutputSink, slaveNames: [String] = [],
-    decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 }
+    decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 },
+    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }
   ) -> any TestObserver {
     if json { return JSONReporter(sink: sink, decorate: decorate) }
     if jsonStream { return JSONStreamReporter(sink: sink, decorate: decorate) }
-    return TextReporter(sink: sink, slaveNames: slaveNames)
+    return TextReporter(sink: sink, slaveNames: slaveNames, trailer: trailer)
   }
 
   /// `-Z` and `--receive-copy`: how this process's streams move bytes.

@@ -34,13 +34,6 @@ extension Bondperf {
       help: "Seconds to leave out at the start of each phase.")
     var omit: Int = 0
 
-    @Option(
-      help: """
-        Rate of one slave (e.g. 100M, 10G) for the links' ceiling; \
-        default: the kernel's slave speeds.
-        """)
-    var slaveRate: String?
-
     @Option(help: "A label for the Configuration column (default: slaves, rate, mode, policy).")
     var label: String?
 
@@ -61,9 +54,6 @@ extension Bondperf {
       guard (1...3600).contains(time) else {
         throw ValidationError("-t must be between 1 and 3600 seconds, got \(time).")
       }
-      if let slaveRate, Units.parseRate(slaveRate) == nil {
-        throw ValidationError("--slave-rate '\(slaveRate)' is not a rate; use e.g. 100M or 10G.")
-      }
     }
 
     func run() async throws {
@@ -71,7 +61,7 @@ extension Bondperf {
       let clientBond = try server.flatMap {
         try bond.clientBond(server: $0, bind: nil, pinning: pinning)
       }
-      let comparison = Comparison(
+      var comparison = Comparison(
         host: host, serverAddress: server, port: port, parallel: parallel, seconds: time,
         omit: omit, noPin: pinning.noPin)
       // Every phase's ports are planned before the first runs, so a bad range fails at once.
@@ -81,34 +71,36 @@ extension Bondperf {
           parameters: comparison.parameters(for: phase), cport: nil, noPin: phase.noPin,
           peerSlaves: pinning.peerSlaves)
       }
+      comparison.phases = comparison.phases.map {
+        Comparison.titled($0, description: clientBond?.description, kind: plans[$0.name]?.kind)
+      }
+      let ceiling = clientBond?.ceiling
       let progress = OutputSink(file: json ? .standardError : .standardOutput)
       let outcomes: [Comparison.Outcome]
       do {
         outcomes = try await comparison.run(progress: progress.line) { phase, configuration in
           var configuration = configuration
           var setup = BondSetup.none
-          if let clientBond, let plan = plans[phase.name] {
-            setup = clientBond.apply(plan, to: &configuration)
+          if let clientBond, let plan = plans[phase.name], let ceiling {
+            setup = clientBond.apply(plan, to: &configuration, ceiling: ceiling)
           }
           return try await Comparison.runSilently(configuration, bond: setup)
         }
       } catch let error as Comparison.PhaseError {
         throw ValidationErrorText(error.description)
       }
-      try report(outcomes, description: clientBond?.description, info: clientBond?.info)
+      try report(outcomes, description: clientBond?.description, ceiling: ceiling)
     }
 
     /// Prints the table (or the JSON document) and writes `--output`.
     private func report(
-      _ outcomes: [Comparison.Outcome], description: BondDescription?, info: BondInfo?
+      _ outcomes: [Comparison.Outcome], description: BondDescription?, ceiling: LinkCeiling?
     ) throws {
-      let ceiling = Comparison.ceiling(
-        description: description, bond: info, slaveRate: slaveRate.flatMap(Units.parseRate))
-      let configurationLabel = label ?? CompareTable.label(description, rate: slaveRate)
+      let configurationLabel = label ?? CompareTable.label(description, rate: pinning.slaveRate)
       if json || output != nil {
         let document = CompareTable.document(
           phases: outcomes.map { ($0.phase.name, $0.phase.streams, $0.record, $0.result) },
-          ceiling: ceiling, label: configurationLabel, description: description)
+          ceiling: ceiling?.bitsPerSecond, label: configurationLabel, description: description)
         let text = document.iperf3PrettyText + "\n"
         if let output {
           do {

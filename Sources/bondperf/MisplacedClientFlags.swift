@@ -48,6 +48,8 @@ struct MisplacedClientFlags: ParsableArguments {
   var kernel: String?
   @Option(name: .customLong("local-mac"), help: .hidden)
   var localMAC: String?
+  @Option(name: .customLong("slave-rate"), help: .hidden)
+  var slaveRate: String?
   @Option(name: .customLong("remote-mac"), help: .hidden)
   var remoteMAC: String?
 
@@ -78,6 +80,7 @@ struct MisplacedClientFlags: ParsableArguments {
       (kernel != nil, "--kernel", "only the client predicts slaves"),
       (localMAC != nil, "--local-mac", "only the client predicts slaves"),
       (remoteMAC != nil, "--remote-mac", "only the client predicts slaves"),
+      (slaveRate != nil, "--slave-rate", "only the client sets results against the ceiling"),
     ]
     return candidates.filter(\.0).map { (flag: $0.1, reason: $0.2) }
   }

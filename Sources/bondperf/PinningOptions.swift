@@ -22,4 +22,22 @@ struct PinningOptions: ParsableArguments {
 
   @Option(help: "The next hop's MAC (layer2 and layer2+3 hash it).")
   var remoteMAC: MACAddress?
+
+  @Option(
+    help: """
+      Rate of one slave for the links' ceiling (100M, 10G, or tc's 100mbit, 1gbit); \
+      default: a root tbf/htb qdisc's rate, else a physical NIC's speed.
+      """)
+  var slaveRate: String?
+
+  /// `--slave-rate` in bit/s.
+  var slaveRateBits: Int64? { slaveRate.flatMap(RateText.parse) }
+
+  /// Refuses a `--slave-rate` that is not a rate.
+  func validate() throws {
+    if let slaveRate, RateText.parse(slaveRate) == nil {
+      throw ValidationError(
+        "--slave-rate '\(slaveRate)' is not a rate; use e.g. 100M, 10G, 100mbit or 1gbit.")
+    }
+  }
 }

@@ -15,15 +15,16 @@ enum RunTest {
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
     let observer = common.makeObserver(
-      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating)
+      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating,
+      trailer: setup.trailer)
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
     // The test's own thread ends it and reports, within about 100 ms.
     let sources = Signals.onTermination { _ in client.interrupt() }
     defer { sources.forEach { $0.cancel() } }
     do {
-      let record = try await client.run()
-      if !common.isJSON { setup.printSummary(record, sink) }
+      // The per-slave tables come from the observer, before `iperf Done.`.
+      _ = try await client.run()
     } catch {
       throw ExitCode(1)
     }

@@ -74,58 +74,67 @@ struct ReportingTests {
       slaveNames: ["s0", "s1", "s2", "s3"], slaveCount: 4, peerSlaveCount: nil)
   }
 
-  func connected(_ slaves: [Int]) throws -> [ConnectedStream] {
+  func connected(_ slaves: [Int], sends: [Bool]? = nil) throws -> [ConnectedStream] {
     let address = try #require(IPAddress("198.18.0.1"))
     return slaves.enumerated().map { index, slave in
       ConnectedStream(
         id: index == 0 ? 1 : index + 2, socket: Int32(5 + index),
         local: SocketAddress(ip: address, port: UInt16(61000 + index)),
-        remote: SocketAddress(ip: address, port: 5201), localSends: true, predictedSlave: slave)
+        remote: SocketAddress(ip: address, port: 5201), localSends: sends?[index] ?? true,
+        predictedSlave: slave)
     }
   }
 
-  func totals(_ tx: [Int64]) -> [SlaveSample] {
+  func totals(_ tx: [Int64], rx: [Int64]? = nil) -> [SlaveSample] {
     tx.enumerated().map {
       SlaveSample(
-        index: $0.offset, name: "s\($0.offset)", txBytes: $0.element, rxBytes: 0, seconds: 1)
+        index: $0.offset, name: "s\($0.offset)", txBytes: $0.element,
+        rxBytes: rx?[$0.offset] ?? 0, seconds: 1)
     }
+  }
+
+  func record(_ streams: [ConnectedStream], stalled: [StalledStream] = []) -> TestRecord {
+    var record = TestRecord()
+    record.connected = streams
+    record.stalledStreams = stalled
+    return record
+  }
+
+  func rows(
+    _ streams: [ConnectedStream], _ totals: [SlaveSample], mode: BondMode = .ieee8023ad,
+    client: Bool = true, stalled: [StalledStream] = []
+  ) -> [BondReport.SlaveRow] {
+    BondReport.rows(
+      description: description(mode), record: record(streams, stalled: stalled), totals: totals,
+      clientCounters: client)
   }
 
   @Test func verdictsFlagUnexpectedAndIdleSlaves() throws {
     // Predicted: streams on s0, s2, s2, s3 (two collide on s2, none on s1).
     let streams = try connected([0, 2, 2, 3])
-    let fine = BondReport.rows(
-      description: description(), connected: streams,
-      totals: totals([25_000_000, 10_000, 50_000_000, 25_000_000]),
-      dataOnTx: true)
+    let fine = rows(streams, totals([25_000_000, 10_000, 50_000_000, 25_000_000]))
     #expect(fine.map(\.verdict) == ["ok", "ok", "ok", "ok"])
     #expect(fine[2].predictedStreams == [3, 4])
+    #expect(fine[2].predictedSockets == [6, 7])
     // s1 carries data nobody predicted; s3 stays idle although a stream was predicted there.
-    let wrong = BondReport.rows(
-      description: description(), connected: streams,
-      totals: totals([25_000_000, 25_000_000, 50_000_000, 10_000]),
-      dataOnTx: true)
+    let wrong = rows(streams, totals([25_000_000, 25_000_000, 50_000_000, 10_000]))
     #expect(wrong[1].verdict.hasPrefix("UNEXPECTED"))
     #expect(wrong[3].verdict.hasPrefix("IDLE"))
-    let rr = BondReport.rows(
-      description: description(.balanceRR), connected: try connected([]),
-      totals: totals([1, 2, 3, 4]),
-      dataOnTx: true)
+    let rr = rows(try connected([]), totals([1, 2, 3, 4]), mode: .balanceRR)
     #expect(rr.allSatisfy { $0.verdict == "per-packet (balance-rr)" })
   }
 
-  @Test func aStreamThatStalledForGoodMarksItsSlave() throws {
-    // Stream 4 (on s2) stopped at 1.3 s and never moved again; stream 1 (on s0) came back.
+  @Test func aStreamThatStalledForGoodMarksItsSlaveByItsSocket() throws {
+    // Stream id 4, socket [  7] (on s2), stopped at 1.3 s and never moved again;
+    // stream 1 (on s0) came back.
     let streams = try connected([0, 2, 2, 3])
     let stalled = [
       StalledStream(id: 1, socket: 5, predictedSlave: 0, lastData: 0.8, idleFor: 2, resumedAt: 3.1),
-      StalledStream(id: 4, socket: 8, predictedSlave: 2, lastData: 1.34, idleFor: 2),
+      StalledStream(id: 4, socket: 7, predictedSlave: 2, lastData: 1.34, idleFor: 2),
     ]
-    let rows = BondReport.rows(
-      description: description(), connected: streams,
-      totals: totals([25_000_000, 10_000, 40_000_000, 25_000_000]),
-      dataOnTx: true, stalled: stalled)
-    #expect(rows.map(\.verdict) == ["ok", "ok", "STALLED: stream 4 stopped at 1.3 s", "ok"])
+    let judged = rows(
+      streams, totals([25_000_000, 10_000, 40_000_000, 25_000_000]), stalled: stalled)
+    #expect(judged.map(\.verdict) == ["ok", "ok", "STALLED: stream 7 stopped at 1.3 s", "ok"])
   }
 
   @Test func serverTotalsRoundTripThroughTheResultsExchange() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import BondPerfCore
@@ -184,5 +185,59 @@ struct StreamPinningTests {
     let request = try Self.request(
       Self.description(slaves: 4), parallel: 8, range: PortRange(lower: 50000, upper: 50003))
     #expect(throws: PortPlanner.PlanningError.self) { try StreamPinning(request) }
+  }
+}
+
+/// Issue 18, case 6: a prediction from a MAC nobody knew says so.
+struct PinningMACTests {
+  func request(_ policy: BondHashPolicy, local: MACAddress?, remote: MACAddress?) throws
+    -> StreamPinning.Request
+  {
+    StreamPinning.Request(
+      description: BondDescription(
+        origin: "described (--bond-policy)",
+        model: BondHashModel(mode: .ieee8023ad, policy: policy, kernel: .init(major: 6, minor: 1)),
+        slaveNames: ["s0", "s1", "s2", "s3"], slaveCount: 4, peerSlaveCount: nil),
+      localMAC: local, remoteMAC: remote, local: try #require(IPAddress("198.18.0.1")),
+      remote: try #require(IPAddress("198.18.0.2")), serverPort: 5201, mode: .normal,
+      parallel: 4, range: try #require(PortRange("61000-62000")))
+  }
+
+  @Test func anUnknownMACMakesTheLayer2PredictionUnreliable() throws {
+    let mac = try #require(MACAddress("02:b0:00:00:00:01"))
+    let unknown = try StreamPinning(try request(.layer2, local: nil, remote: mac))
+    #expect(unknown.missingMACFlags == ["--local-mac"])
+    #expect(unknown.lines.contains { $0.hasPrefix("warning: slave predictions are unreliable") })
+    #expect(unknown.lines.contains { $0.contains("pass --local-mac") })
+    guard case .sharedSlave = unknown.kind else {
+      Issue.record("layer2 shares one slave: \(unknown.kind)")
+      return
+    }
+    let known = try StreamPinning(try request(.layer2, local: mac, remote: mac))
+    #expect(known.missingMACFlags.isEmpty)
+    #expect(!known.lines.contains { $0.hasPrefix("warning") })
+    // layer3+4 hashes no MAC: nothing is missing.
+    let ports = try StreamPinning(try request(.layer3_4, local: nil, remote: nil))
+    #expect(ports.missingMACFlags.isEmpty)
+    #expect(ports.kind == .pinned)
+  }
+}
+
+extension PinningMACTests {
+  @Test func aDescribedBondTakesTheLocalInterfacesMAC() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bp-mac-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: root) }
+    for (name, mac) in [("bond0", "02:b0:00:00:00:01"), ("lo", "00:00:00:00:00:00")] {
+      let dir = root.appendingPathComponent("class/net/\(name)")
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      try (mac + "\n").write(
+        to: dir.appendingPathComponent("address"), atomically: true, encoding: .utf8)
+    }
+    let roots = HostRoots(sysfsRoot: root.path, procfsRoot: "/nonexistent")
+    #expect(
+      EgressInterface.macAddress(of: "bond0", roots: roots) == MACAddress("02:b0:00:00:00:01"))
+    #expect(EgressInterface.macAddress(of: "lo", roots: roots) == nil)
+    #expect(EgressInterface.macAddress(of: "missing", roots: roots) == nil)
   }
 }

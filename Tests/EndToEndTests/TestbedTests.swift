@@ -130,12 +130,13 @@ struct TestbedTests {
       let output = try TestbedSupport.run(
         Self.client + [
           TestbedSupport.binary, "compare", "-c", "198.18.0.2", "-t", "2", "-P", "4",
-          "--slave-rate", "100M",
         ] + Self.bondFlags)
       #expect(output.status == 0, "\(output.stderr)")
+      // Issue 18: without --slave-rate the ceiling is the slaves' tbf rate, not veth's
+      // nominal 10000 Mb/s.
       for column in [
         "Configuration", "Single stream", "4 streams (kernel ports)", "4 streams (pinned)",
-        "Links' ceiling", "400 Mbits/sec",
+        "Links' ceiling", "400 Mbits/sec", "% of ceiling",
       ] {
         #expect(output.stdout.contains(column), "missing \(column) in:\n\(output.stdout)")
       }
@@ -145,6 +146,59 @@ struct TestbedTests {
       ] {
         #expect(output.stdout.contains(phase), "missing per-slave row \(phase)")
       }
+    }
+  }
+
+  /// The consecutive source port from which `count` streams to the server put
+  /// two on one slave and none on another (the layer3+4 model, via `bondperf hash`).
+  func collidingBase(count: Int) throws -> Int? {
+    for base in stride(from: 40000, to: 40400, by: 7) {
+      let flows = (0..<count).map {
+        "layer3+4 4 02:b0:00:00:00:01 02:b0:00:00:00:02 198.18.0.1 198.18.0.2 tcp \(base + $0) 5201"
+      }.joined(separator: "\n")
+      let hashed = try TestbedSupport.run(
+        ["sh", "-c", "printf '%s\\n' \"$0\" | \(TestbedSupport.binary) hash", flows])
+      let slaves = hashed.stdout.split(separator: "\n").compactMap { Int($0) }
+      if slaves.count == count && Set(slaves).count == count - 1 { return base }
+    }
+    return nil
+  }
+
+  /// Issue 18, cases 1-3 on the emulated bond: `--bidir` judges each direction
+  /// (no healthy slave IDLE), streams are named by socket, and a collision under
+  /// `--no-pin` is diagnosed with the shared and idle slaves and the fix.
+  @Test(.timeLimit(.minutes(3)))
+  func bidirVerdictsAndACollisionsDiagnosis() async throws {
+    try await withTestbed {
+      let bidir = try runClient(["-t", "3", "-P", "2", "--bidir"])
+      try EndToEnd.JSONSchemaTests.expectValid(bidir, "the --bidir client's -J document")
+      let bond = try #require(bidir["bond"] as? [String: Any])
+      let streams = try #require(bond["streams"] as? [[String: Any]])
+      let sockets = Set(streams.compactMap { $0["socket"] as? Int })
+      for key in ["per_slave", "peer_per_slave"] {
+        let rows = try #require(bond[key] as? [[String: Any]])
+        let verdicts = rows.map { $0["verdict"] as? String ?? "" }
+        #expect(verdicts == ["ok", "ok", "ok", "ok"], "\(key): \(verdicts)")
+        let named = rows.flatMap { $0["predicted_sockets"] as? [Int] ?? [] }
+        #expect(Set(named) == sockets, "\(key) names \(named), streams are \(sockets)")
+      }
+      #expect(bond["diagnosis"] is [String: Any])
+
+      let base = try #require(try collidingBase(count: 4), "no colliding port base found")
+      let output = try TestbedSupport.run(
+        Self.client + [
+          TestbedSupport.binary, "-c", "198.18.0.2", "-t", "3", "-P", "4", "-R", "--no-pin",
+          "--cport", "\(base)",
+        ] + Self.bondFlags)
+      #expect(output.status == 0, "\(output.stderr)")
+      let line = try #require(
+        output.stdout.split(separator: "\n").first { $0.hasPrefix("diagnosis: ") },
+        "no diagnosis in:\n\(output.stdout)")
+      #expect(line.contains("3 of 4 usable slaves used"), "\(line)")
+      #expect(line.contains(" shares streams "), "\(line)")
+      #expect(line.contains(" idle;"), "\(line)")
+      #expect(line.contains("below the 400 Mbits/sec ceiling"), "\(line)")
+      #expect(!output.stdout.contains("IDLE"), "\(output.stdout)")
     }
   }
 }

@@ -31,4 +31,12 @@ public struct BondDescription: Sendable, Hashable {
       "bond: \(origin): \(model.mode.rawValue) \(model.policy.rawValue), \(slaveCount) usable "
       + "slaves\(names), kernel \(model.kernel) hash variant"
   }
+
+  /// The one line a client prints when the route to the server holds no bond
+  /// it can see: the device it found, and the flags that describe a bond.
+  public static func noneFoundLine(server: IPAddress, device: String?) -> String {
+    let via = device.map { "the route to \(server) leaves on \($0), which is not a bond" }
+    return "bond: none found (\(via ?? "no local device found for \(server)")); name one with "
+      + "--bond, or describe it with --bond-policy and --slaves"
+  }
 }

@@ -62,6 +62,12 @@ public struct StreamPinning: Sendable {
   public var note: String?
   /// The planner the ports came from (its template, model and range).
   public var planner: PortPlanner
+  /// What the pinning came to.
+  public var kind: PinningKind
+  /// The flags a prediction needs but did not get: `--local-mac` and
+  /// `--remote-mac` when the policy hashes a MAC that is unknown (and was
+  /// hashed as 00:00:00:00:00:00). Empty when the prediction stands.
+  public var missingMACFlags: [String]
 
   /// Alternatives kept per pinned stream, tried in order when its port is busy.
   public static let alternativesPerStream = 8
@@ -92,9 +98,12 @@ public struct StreamPinning: Sendable {
       return model.selection(of: flow, slaveCount: count).index
     }
     sourcePorts = request.consecutivePorts.map { .consecutive(from: $0) } ?? .kernel
+    missingMACFlags = Self.missingMACFlags(request)
     note = nil
+    kind = .kernelPorts
     if request.consecutivePorts != nil {
       summary = "consecutive ports (--cport)"
+      kind = .consecutive
       return
     }
     if request.noPin {
@@ -105,20 +114,49 @@ public struct StreamPinning: Sendable {
     switch try planner.plan(streams: connections) {
     case .pinned(let streams):
       sourcePorts = .pinned(Self.pinnedPorts(streams, planner: planner))
+      kind = .pinned
       summary = "pinned (stream i on slave i mod \(count))"
       if let peerCount { summary += ", replies on peer slave i mod \(peerCount)" }
     case .sharedSlave(let index, let reason):
       summary = "not possible: shared slave"
       note = "\(reason) (\(description.name(of: index)))"
+      kind = .sharedSlave(index)
     case .notPinnable(let reason):
       summary = "not possible"
       note = reason
+      kind = .notPinnable
     }
   }
 
-  /// The lines the client prints: the note, if any, then `pinning: …`.
+  /// The lines the client prints: the note, if any, the MAC warning, then `pinning: …`.
   public var lines: [String] {
-    (note.map { ["note: \($0)"] } ?? []) + ["pinning: \(summary)"]
+    (note.map { ["note: \($0)"] } ?? []) + (macWarning.map { ["warning: \($0)"] } ?? [])
+      + ["pinning: \(summary)"]
+  }
+
+  /// Says the slave predictions are unreliable and which flags fix them.
+  public var macWarning: String? {
+    guard !missingMACFlags.isEmpty else { return nil }
+    let flags = missingMACFlags.joined(separator: " and ")
+    return "slave predictions are unreliable: \(planner.model.policy.rawValue) hashes MACs "
+      + "this host could not find (hashed as 00:00:00:00:00:00); pass \(flags)"
+  }
+
+  /// `--local-mac` when the policy hashes the source MAC and it is unknown,
+  /// `--remote-mac` when it hashes the destination MAC and that is unknown
+  /// (`bond_xmit_hash()`: layer2, layer2+3 and encap2+3 hash both through
+  /// `bond_eth_hash()`, vlan+srcmac the source only;
+  /// https://github.com/torvalds/linux/blob/master/drivers/net/bonding/bond_main.c).
+  static func missingMACFlags(_ request: Request) -> [String] {
+    let model = request.description.model
+    guard model.mode != .balanceRR else { return [] }
+    let policy = model.policy
+    let source = [.layer2, .layer2_3, .encap2_3, .vlanSrcMAC].contains(policy)
+    let destination = [.layer2, .layer2_3, .encap2_3].contains(policy)
+    var flags: [String] = []
+    if source && request.localMAC == nil { flags.append("--local-mac") }
+    if destination && request.remoteMAC == nil { flags.append("--remote-mac") }
+    return flags
   }
 
   /// Each planned stream's port with up to ``alternativesPerStream`` stand-ins

@@ -77,6 +77,38 @@ public struct Comparison: Sendable {
     ]
   }
 
+  /// `phase` titled by what it got: the pinned phase says when nothing was
+  /// pinned and why ("4 streams (not pinned: no bond known)", "4 streams (not
+  /// pinnable: layer2 -> s3)"), so the column never claims pinning that did not
+  /// happen.
+  public static func titled(
+    _ phase: Phase, description: BondDescription?, kind: PinningKind?
+  ) -> Phase {
+    guard phase.name == "pinned" else { return phase }
+    var phase = phase
+    let streams = "\(phase.streams) streams"
+    guard let description, let kind else {
+      phase.title = "\(streams) (not pinned: no bond known)"
+      return phase
+    }
+    let model = description.model
+    switch kind {
+    case .pinned:
+      phase.title = "\(streams) (pinned)"
+    case .kernelPorts, .consecutive:
+      phase.title = "\(streams) (kernel ports, --no-pin)"
+    case .sharedSlave(let slave):
+      let cause = model.mode == .balanceRR ? model.mode.rawValue : model.policy.rawValue
+      phase.title = "\(streams) (not pinnable: \(cause) -> \(description.name(of: slave)))"
+    case .notPinnable:
+      let cause =
+        model.mode == .balanceXOR || model.mode == .ieee8023ad
+        ? model.policy.rawValue : model.mode.rawValue
+      phase.title = "\(streams) (not pinnable: \(cause))"
+    }
+    return phase
+  }
+
   /// What the client asks the server for in `phase`: a timed, normal-direction
   /// TCP test with iperf3's other defaults.
   public func parameters(for phase: Phase) -> TestParameters {
@@ -135,13 +167,19 @@ public struct Comparison: Sendable {
   }
 
   /// The links' ceiling in bit/s: `--slave-rate` times the usable slaves when
-  /// given, else what the kernel bond's usable slaves can carry
-  /// (``BondInfo/usableBitsPerSecond``); nil when neither is known.
+  /// given, else what the kernel bond's usable slaves' speeds add up to (the
+  /// slowest for broadcast); nil when neither is known. The CLI reads the
+  /// slaves' real rates instead (``LinkCeiling``, ``SlaveRate``).
   public static func ceiling(
     description: BondDescription?, bond: BondInfo?, slaveRate: Int64?
   ) -> Double? {
     guard let description else { return nil }
-    if let slaveRate { return Double(slaveRate) * Double(description.slaveCount) }
-    return bond?.usableBitsPerSecond.map { Double($0) }
+    let rates =
+      bond?.usableSlaveInfos.map { slave in
+        SlaveRate(
+          name: slave.name, bitsPerSecond: slave.speedMbps.map { Int64($0) * 1_000_000 },
+          source: .linkSpeed)
+      } ?? []
+    return LinkCeiling(description: description, rates: rates, given: slaveRate).bitsPerSecond
   }
 }

@@ -32,6 +32,13 @@ public enum EgressInterface {
     BondInfo.isBond(name, roots: roots)
   }
 
+  /// `name`'s MAC address (`<sysfs>/class/net/<name>/address`); nil when
+  /// unreadable or all zeros.
+  public static func macAddress(of name: String, roots: HostRoots = .live) -> MACAddress? {
+    HostFile.nonEmptyValue(roots.netClass(name) + "/address").flatMap { MACAddress($0) }
+      .flatMap { $0 == .zero ? nil : $0 }
+  }
+
   /// Parses `/proc/net/vlan/config` into VLAN device → underlying device.
   ///
   /// The file has two header lines, then `name | vid | device` lines.

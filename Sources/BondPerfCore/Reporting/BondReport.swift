@@ -3,57 +3,128 @@ public enum BondReport {
   public struct SlaveRow: Sendable, Hashable {
     public var index: Int
     public var name: String
+    /// iperf3's ids of the streams predicted here (`predicted_streams` in `-J`).
     public var predictedStreams: [Int]
+    /// The sockets (the `[ NN]` tag) of the streams whose data this host
+    /// should send on this slave, and of those it should receive on it.
+    public var sendingSockets: [Int32] = []
+    public var receivingSockets: [Int32] = []
     public var txBytes: Int64
     public var rxBytes: Int64
     public var seconds: Double
     public var verdict: String
+    /// The loads judged: on tx when this host sends data, on rx when it receives.
+    public var sent: SlaveLoad?
+    public var received: SlaveLoad?
+
+    /// Every predicted stream's socket, senders first.
+    public var predictedSockets: [Int32] { sendingSockets + receivingSockets }
   }
 
-  /// Judges each slave: a stream predicted there that stalled and never moved again,
-  /// traffic where no stream was predicted, or too little where streams were, is
-  /// flagged. `dataOnTx` says which counter carries the data.
+  /// Judges each slave, per direction: a stream predicted there that stalled
+  /// and never moved again, traffic where no stream was predicted, too little
+  /// where streams were (IDLE), or far more than predicted (MISPREDICTED) is
+  /// flagged.
+  ///
+  /// A stream's data is on this host's tx counter when this host sends it and
+  /// on rx when it receives it, so in `--bidir` each slave's expected load is
+  /// what it should send plus what it should receive. Streams weigh by their
+  /// own byte counts, so two streams sharing a slave are expected to share it.
+  ///
+  /// - Parameter clientCounters: Whether `totals` are the client's counters
+  ///   (the record's `localSends` is the client's) or the server's.
   public static func rows(
-    description: BondDescription, connected: [ConnectedStream], totals: [SlaveSample],
-    dataOnTx: Bool, stalled: [StalledStream] = []
+    description: BondDescription, record: TestRecord, totals: [SlaveSample],
+    clientCounters: Bool
   ) -> [SlaveRow] {
+    let connected = record.connected
+    let sending = connected.filter { $0.localSends == clientCounters }
+    let receiving = connected.filter { $0.localSends != clientCounters }
+    var weights: [Int: Int64] = [:]
+    for stream in record.summary?.streams ?? [] {
+      weights[stream.id] = stream.bytesReceived > 0 ? stream.bytesReceived : stream.bytesSent
+    }
+    let txLoads =
+      sending.isEmpty
+      ? [:]
+      : SlaveLoad.loads(streams: sending, totals: totals, counter: \.txBytes, weights: weights)
+    let rxLoads =
+      receiving.isEmpty
+      ? [:]
+      : SlaveLoad.loads(streams: receiving, totals: totals, counter: \.rxBytes, weights: weights)
+    let bothWays = !sending.isEmpty && !receiving.isEmpty
     let perPacket = description.model.mode == .balanceRR
-    let predictedBySlave = Dictionary(
-      grouping: connected.compactMap { stream in
-        stream.predictedSlave.map { (slave: $0, id: stream.id) }
-      }, by: \.slave)
-    let data = totals.map { dataOnTx ? $0.txBytes : $0.rxBytes }
-    let total = data.reduce(0, +)
-    let predictedCount = connected.filter { $0.predictedSlave != nil }.count
+    let anyPredicted = connected.contains { $0.predictedSlave != nil }
     return totals.map { sample in
-      let predicted = (predictedBySlave[sample.index] ?? []).map(\.id)
-      let bytes = dataOnTx ? sample.txBytes : sample.rxBytes
-      var verdict = "ok"
-      let stopped = stalled.filter { $0.resumedAt == nil && $0.predictedSlave == sample.index }
+      let sent = txLoads[sample.index]
+      let received = rxLoads[sample.index]
+      var row = SlaveRow(
+        index: sample.index, name: sample.name ?? description.name(of: sample.index),
+        predictedStreams: connected.filter { $0.predictedSlave == sample.index }.map(\.id),
+        sendingSockets: sent?.streams.map(\.socket) ?? [],
+        receivingSockets: received?.streams.map(\.socket) ?? [], txBytes: sample.txBytes,
+        rxBytes: sample.rxBytes, seconds: sample.seconds, verdict: "ok", sent: sent,
+        received: received)
+      let stopped = record.stalledStreams.filter {
+        $0.resumedAt == nil && $0.predictedSlave == sample.index
+      }
       if let first = stopped.min(by: { $0.lastData < $1.lastData }) {
-        let ids = stopped.map { String($0.id) }.joined(separator: ",")
-        verdict =
-          "STALLED: stream\(stopped.count == 1 ? "" : "s") \(ids) stopped at "
+        let sockets = stopped.map { String($0.socket) }.joined(separator: ",")
+        row.verdict =
+          "STALLED: stream\(stopped.count == 1 ? "" : "s") \(sockets) stopped at "
           + "\(Units.fixed(first.lastData, decimals: 1)) s"
       } else if perPacket {
-        verdict = "per-packet (balance-rr)"
-      } else if predictedCount > 0 && total > 0 {
-        let expected = Double(total) * Double(predicted.count) / Double(predictedCount)
-        if predicted.isEmpty && Double(bytes) > max(0.05 * Double(total), 1_048_576) {
-          verdict =
-            "UNEXPECTED: carried \(Units.bytes(Double(bytes))) but no stream was predicted here"
-        } else if !predicted.isEmpty && Double(bytes) < 0.25 * expected {
-          verdict =
-            "IDLE: predicted \(predicted.count) stream(s) but carried \(Units.bytes(Double(bytes)))"
+        row.verdict = roundRobinVerdict(sample, totals: totals, sends: !sending.isEmpty)
+      } else if !anyPredicted {
+        row.verdict = "-"
+      } else {
+        var findings: [String] = []
+        if let sent {
+          findings += judge(sent, way: bothWays ? ("to send", "sent") : nil)
         }
-      } else if predictedCount == 0 {
-        verdict = "-"
+        if let received {
+          findings += judge(received, way: bothWays ? ("to receive", "received") : nil)
+        }
+        if !findings.isEmpty { row.verdict = findings.joined(separator: "; ") }
       }
-      return SlaveRow(
-        index: sample.index, name: sample.name ?? description.name(of: sample.index),
-        predictedStreams: predicted, txBytes: sample.txBytes, rxBytes: sample.rxBytes,
-        seconds: sample.seconds, verdict: verdict)
+      return row
     }
+  }
+
+  /// What is wrong with one direction's load, if anything.
+  static func judge(_ load: SlaveLoad, way: (predicted: String, carried: String)?) -> [String] {
+    let carried = way?.carried ?? "carried"
+    let toWhere = way.map { " " + $0.predicted } ?? ""
+    let bytes = Units.bytes(Double(load.bytes))
+    if load.isUnexpected {
+      return ["UNEXPECTED: \(carried) \(bytes) but no stream was predicted here\(toWhere)"]
+    }
+    if load.isIdle {
+      return ["IDLE: predicted \(load.streams.count) stream(s)\(toWhere) but \(carried) \(bytes)"]
+    }
+    if load.isMispredicted {
+      let times = Units.fixed(Double(load.bytes) / load.expected, decimals: 1)
+      return [
+        "MISPREDICTED: \(carried) \(bytes), \(times)x the share of its "
+          + "\(load.streams.count) predicted stream(s)\(toWhere)"
+      ]
+    }
+    return []
+  }
+
+  /// balance-rr sprays every packet over the slaves, so each should carry
+  /// about 1/n of what this host sends; one that carries under a quarter of
+  /// that is flagged.
+  static func roundRobinVerdict(_ sample: SlaveSample, totals: [SlaveSample], sends: Bool)
+    -> String
+  {
+    let total = totals.reduce(Int64(0)) { $0 + $1.txBytes }
+    let fair = Double(total) / Double(max(totals.count, 1))
+    if sends && total > 0 && Double(sample.txBytes) < 0.25 * fair {
+      return "IDLE: balance-rr sprays every stream, but this slave sent "
+        + Units.bytes(Double(sample.txBytes))
+    }
+    return "per-packet (balance-rr)"
   }
 
   /// The text table for one host's slaves.
@@ -61,19 +132,31 @@ public enum BondReport {
     var lines: [[String]] = [
       ["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate", "verdict"]
     ]
+    let bothWays = rows.contains { $0.sent != nil && $0.received != nil }
     for row in rows {
       let rate = { (bytes: Int64) in
         Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: row.seconds))
       }
       lines.append([
         String(row.index), row.name,
-        row.predictedStreams.isEmpty
-          ? "-" : row.predictedStreams.map(String.init).joined(separator: ","),
+        streamsColumn(row, bothWays: bothWays),
         Units.bytes(Double(row.txBytes)), rate(row.txBytes), Units.bytes(Double(row.rxBytes)),
         rate(row.rxBytes), row.verdict,
       ])
     }
     return title + "\n" + TextTable.render(lines)
+  }
+
+  /// The streams predicted on a slave by their `[ NN]` socket tag; in
+  /// `--bidir`, marked with the way their data goes on this host.
+  static func streamsColumn(_ row: SlaveRow, bothWays: Bool) -> String {
+    guard bothWays else {
+      let sockets = row.predictedSockets
+      return sockets.isEmpty ? "-" : sockets.map(String.init).joined(separator: ",")
+    }
+    let marked =
+      row.sendingSockets.map { "\($0) tx" } + row.receivingSockets.map { "\($0) rx" }
+    return marked.isEmpty ? "-" : marked.joined(separator: ",")
   }
 
   static func rowsJSON(_ rows: [SlaveRow]) -> JSONValue {
@@ -83,6 +166,7 @@ public enum BondReport {
           ("slave", .int(Int64(row.index))),
           ("name", .string(row.name)),
           ("predicted_streams", .array(row.predictedStreams.map { .int(Int64($0)) })),
+          ("predicted_sockets", .array(row.predictedSockets.map { .int(Int64($0)) })),
           ("seconds", .double(row.seconds)),
           ("tx_bytes", .int(row.txBytes)),
           ("tx_bits_per_second", .double(Units.rate(bytes: row.txBytes, seconds: row.seconds))),
@@ -123,10 +207,9 @@ public enum BondReport {
   /// The `bond` object of bondperf's `-J` document.
   public static func json(
     description: BondDescription, plan: String, note: String?, record: TestRecord,
-    localTotals: [SlaveSample]
+    localTotals: [SlaveSample], context: BondDiagnosis.Context? = nil
   ) -> JSONValue {
     let model = description.model
-    let clientSends = record.connected.contains { $0.localSends }
     var members: [(String, JSONValue)] = [
       ("origin", .string(description.origin)),
       ("mode", .string(model.mode.rawValue)),
@@ -169,15 +252,19 @@ public enum BondReport {
           })
       ))
     let localRows = rows(
-      description: description, connected: record.connected, totals: localTotals,
-      dataOnTx: clientSends, stalled: record.stalledStreams)
+      description: description, record: record, totals: localTotals, clientCounters: true)
     members.append(("per_slave", rowsJSON(localRows)))
     let peer = peerTotals(record.peerExtra)
     if !peer.isEmpty {
       let peerRows = rows(
-        description: description, connected: record.connected, totals: peer,
-        dataOnTx: !clientSends, stalled: record.stalledStreams)
+        description: description, record: record, totals: peer, clientCounters: false)
       members.append(("peer_per_slave", rowsJSON(peerRows)))
+    }
+    if let context,
+      let diagnosis = BondDiagnosis.make(
+        description: description, record: record, localTotals: localTotals, context: context)
+    {
+      members.append(("diagnosis", diagnosis.json))
     }
     return .object(members)
   }

@@ -14,19 +14,31 @@ public enum CompareTable {
     return "\(description.slaveCount)x\(rate ?? "") \(model.mode.rawValue)\(policy)"
   }
 
+  /// The table: each phase's received rate, its share of the ceiling when
+  /// that is known, and the ceiling (or why it is unknown).
   public static func render(
-    label: String, phases: [(title: String, record: TestRecord)], ceiling: Double?,
+    label: String, phases: [(title: String, record: TestRecord)], ceiling: LinkCeiling?,
     description: BondDescription?
   ) -> String {
     var header = ["Configuration"]
     var row = [label]
+    var share = ["% of ceiling"]
     for phase in phases {
       header.append(phase.title)
-      row.append(Units.bitsPerSecond(received(phase.record)))
+      let rate = received(phase.record)
+      row.append(Units.bitsPerSecond(rate))
+      share.append(
+        ceiling?.bitsPerSecond.map {
+          $0 > 0 ? Units.fixed(100 * rate / $0, decimals: 0) + "%" : "-"
+        }
+          ?? "-")
     }
     header.append("Links' ceiling")
-    row.append(ceiling.map(Units.bitsPerSecond) ?? "unknown")
-    var out = "\n" + TextTable.render([header, row].map { $0 }, separator: " | ")
+    row.append(ceiling?.text ?? "unknown (no bond known)")
+    share.append("")
+    var lines = [header, row]
+    if ceiling?.bitsPerSecond != nil { lines.append(share) }
+    var out = "\n" + TextTable.render(lines, separator: " | ")
     if let description {
       for phase in phases {
         let clientSends = phase.record.connected.contains { $0.localSends }

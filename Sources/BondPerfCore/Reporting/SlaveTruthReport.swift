@@ -1,19 +1,19 @@
 /// The per-slave truth a client prints after its summary: this host's slaves
 /// (from its own counters) and, from a bondperf server, the server host's.
 public enum SlaveTruthReport {
-  /// The text to print, each line ending in a newline; empty when neither host
-  /// has slave counters.
+  /// The text to print, each line ending in a newline: the tables, then the
+  /// diagnosis when `context` is given; empty when neither host has slave counters.
   ///
-  /// The data is on this host's tx counters when the client sent, and on the
-  /// server's tx counters when it received (`-R`).
+  /// Each stream's data is judged on the counter it crosses: this host's tx
+  /// and the server's rx for what the client sends, the other two for what it
+  /// receives (`-R`, and half the streams of `--bidir`).
   public static func text(
-    description: BondDescription, record: TestRecord, localTotals: [SlaveSample]
+    description: BondDescription, record: TestRecord, localTotals: [SlaveSample],
+    context: BondDiagnosis.Context? = nil
   ) -> String {
-    let clientSends = record.connected.contains { $0.localSends }
     var lines: [String] = []
     let local = BondReport.rows(
-      description: description, connected: record.connected, totals: localTotals,
-      dataOnTx: clientSends, stalled: record.stalledStreams)
+      description: description, record: record, totals: localTotals, clientCounters: true)
     if !local.isEmpty {
       lines.append("")
       lines.append(
@@ -23,11 +23,16 @@ public enum SlaveTruthReport {
     let peer = BondReport.peerTotals(record.peerExtra)
     if !peer.isEmpty {
       let rows = BondReport.rows(
-        description: description, connected: record.connected, totals: peer,
-        dataOnTx: !clientSends, stalled: record.stalledStreams)
+        description: description, record: record, totals: peer, clientCounters: false)
       lines.append(
         BondReport.table(
           title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
+    }
+    if let context,
+      let diagnosis = BondDiagnosis.make(
+        description: description, record: record, localTotals: localTotals, context: context)
+    {
+      lines.append(diagnosis.text)
     }
     return lines.map { $0 + "\n" }.joined()
   }

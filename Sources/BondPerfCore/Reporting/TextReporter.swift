@@ -4,13 +4,20 @@ import Synchronization
 public final class TextReporter: TestObserver {
   let sink: OutputSink
   let slaveNames: [String]
+  /// Text printed after the summary and before `iperf Done.` (the client's
+  /// per-slave tables and diagnosis), also when an interrupted test ends.
+  let trailer: @Sendable (TestRecord) -> String
   private let header = OnceFlag()
   private let endedWithSeparator = Mutex<Bool>(false)
   private let summary = OnceFlag()
 
-  public init(sink: OutputSink = OutputSink(), slaveNames: [String] = []) {
+  public init(
+    sink: OutputSink = OutputSink(), slaveNames: [String] = [],
+    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }
+  ) {
     self.sink = sink
     self.slaveNames = slaveNames
+    self.trailer = trailer
     sink.startCapture()
   }
 
@@ -55,14 +62,27 @@ public final class TextReporter: TestObserver {
     if let text = record.serverOutputText {
       sink.line("\nServer output:\n" + text)
     }
+    // Before `iperf Done.`, where scripts that parse iperf3's text stop reading.
+    writeTrailer(record)
     if record.start?.role == .client { sink.line("\niperf Done.") }
   }
 
   /// A test that ended early with results (an interrupted client) prints them first,
   /// as iperf3 does, unless ``finished(_:)`` already did.
   public func failed(_ message: String, record: TestRecord) {
-    if record.summary != nil { printSummary(record) }
+    if record.summary != nil {
+      printSummary(record)
+      writeTrailer(record)
+    }
     sink.line("bondperf: error - \(message)")
+  }
+
+  private let trailerWritten = OnceFlag()
+
+  private func writeTrailer(_ record: TestRecord) {
+    guard trailerWritten.claim() else { return }
+    let text = trailer(record)
+    if !text.isEmpty { sink.write(text) }
   }
 
   private func printSummary(_ record: TestRecord) {
