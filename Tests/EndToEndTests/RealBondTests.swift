@@ -86,14 +86,8 @@ struct RealBondTests {
 
   /// A deterministic generator (SplitMix64), so a failing flow can be replayed.
   struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var random: SplitMix64
+    mutating func next() -> UInt64 { random.next() }
     mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
     mutating func port() -> UInt16 { UInt16(1024 + next() % 60000) }
   }
@@ -148,7 +142,7 @@ struct RealBondTests {
   }
 
   static func probes(seed: UInt64) -> [Probe] {
-    var generator = Generator(state: seed)
+    var generator = Generator(random: SplitMix64(seed: seed))
     var probes: [Probe] = []
     for proto in ["udp", "tcp"] {
       for family in ["4", "6"] {

@@ -65,10 +65,7 @@ final class ClientSession {
     do {
       step = try control.read(until: .now + configuration.controlTimeout, waitingFor: what, pull)
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
-      // SERVER_ERROR came, its codes didn't.
-      throw PerfError(
-        .serverError, "the server reported an error and closed the connection",
-        underlying: error)
+      throw serverErrorWithoutCodes(underlying: error)
     }
     try throwIfRefused(step)
     return step
@@ -82,15 +79,20 @@ final class ClientSession {
     }
   }
 
+  /// SERVER_ERROR came but its two codes didn't: the server closed or went quiet.
+  private func serverErrorWithoutCodes(underlying: (any Error)? = nil) -> PerfError {
+    PerfError(
+      .serverError, "the server reported an error and closed the connection",
+      underlying: underlying)
+  }
+
   private func throwIfRefused(_ step: ClientConversation.Step) throws {
     guard case .refused(let message, let codes) = step else { return }
     switch message {
     case .accessDenied: throw PerfError.accessDenied
     case .serverTerminate: throw PerfError.serverTerminated
     default:
-      guard let codes else {
-        throw PerfError(.serverError, "the server reported an error and closed the connection")
-      }
+      guard let codes else { throw serverErrorWithoutCodes() }
       throw PerfError(
         .serverError, IperfErrorCode.message(iperfErrno: codes.code.rawValue, errno: codes.errno))
     }
@@ -288,9 +290,7 @@ final class ClientSession {
       if let step { try throwIfRefused(step) }
       return step
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
-      throw PerfError(
-        .serverError, "the server reported an error and closed the connection",
-        underlying: error)
+      throw serverErrorWithoutCodes(underlying: error)
     }
   }
 

@@ -3,7 +3,7 @@
 struct ControlStreamReader {
   private let bytes: [UInt8]
   private let maximumChunkLength: Int
-  private var generator: UInt64
+  private var generator: SplitMix64
   private var fed = 0
   private var buffer = ControlBuffer()
   private(set) var ignoredByteCount = 0
@@ -11,7 +11,7 @@ struct ControlStreamReader {
   init(bytes: [UInt8], maximumChunkLength: Int, seed: UInt64) {
     self.bytes = bytes
     self.maximumChunkLength = maximumChunkLength
-    self.generator = seed
+    self.generator = SplitMix64(seed: seed)
   }
 
   /// Bytes pulled out of the buffer as items.
@@ -50,19 +50,10 @@ struct ControlStreamReader {
     guard left > 0 else { return false }
     var length = left
     if maximumChunkLength > 0 {
-      length = min(left, 1 + Int(nextRandom() % UInt64(maximumChunkLength)))
+      length = min(left, 1 + Int(generator.next() % UInt64(maximumChunkLength)))
     }
     buffer.append(contentsOf: bytes[fed..<(fed + length)])
     fed += length
     return true
-  }
-
-  /// SplitMix64: a tiny deterministic generator for the chunk lengths.
-  private mutating func nextRandom() -> UInt64 {
-    generator &+= 0x9E37_79B9_7F4A_7C15
-    var z = generator
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
