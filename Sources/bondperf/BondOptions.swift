@@ -40,12 +40,29 @@ struct BondOptions: ParsableArguments {
     return (names, names.count)
   }
 
+  /// `--slaves` as names: each given once, and each an interface on this host
+  /// (its counters are read). A count is not checked here.
+  func validateSlaveNames() throws {
+    guard let names = slaveList?.names, !names.isEmpty else { return }
+    var seen = Set<String>()
+    for name in names where !seen.insert(name).inserted {
+      throw ValidationError("--slaves names \(name) twice; give each slave once (s0,s1,...).")
+    }
+    let missing = names.filter { !EgressInterface.exists($0, roots: roots) }
+    guard missing.isEmpty else {
+      throw ValidationError(
+        "--slaves: no interface named \(missing.joined(separator: ", ")) on this host "
+          + "(see `ip link`); name the bond's slaves, or give a count to predict without counters.")
+    }
+  }
+
   /// The client's checks (a server only watches the slaves it is given).
   func validateClient(pinning: PinningOptions, cport: UInt16?) throws {
     if let list = slaveList, !(1...64).contains(list.count) {
       throw ValidationError(
         "--slaves must name 1 to 64 interfaces (s0,s1,...) or give a count 1-64.")
     }
+    try validateSlaveNames()
     if slaves != nil && bondPolicy == nil && bondName == nil {
       throw ValidationError("--slaves describes a bond by hand; give --bond-policy too.")
     }
@@ -99,8 +116,11 @@ struct BondOptions: ParsableArguments {
     guard let (description, info) = try describe(local: local, pinning: pinning), let local
     else { return nil }
     var remoteMAC = pinning.remoteMAC
-    if remoteMAC == nil, server.ip.isIPv4 {
-      remoteMAC = try? NeighborTable.macAddress(ofIPv4: server.ip, roots: roots)
+    if remoteMAC == nil {
+      remoteMAC =
+        server.ip.isIPv4
+        ? try? NeighborTable.macAddress(ofIPv4: server.ip, roots: roots)
+        : NeighborTable.macAddress(ofIPv6: server.ip)
     }
     let range =
       pinning.portRange ?? PortRange.defaultPlanningRange(avoiding: EphemeralPorts.current())

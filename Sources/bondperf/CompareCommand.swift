@@ -54,6 +54,7 @@ extension Bondperf {
       guard (1...3600).contains(time) else {
         throw ValidationError("-t must be between 1 and 3600 seconds, got \(time).")
       }
+      try bond.validateClient(pinning: pinning, cport: nil)
     }
 
     func run() async throws {
@@ -77,17 +78,29 @@ extension Bondperf {
       let ceiling = clientBond?.ceiling
       let progress = OutputSink(file: json ? .standardError : .standardOutput)
       let outcomes: [Comparison.Outcome]
+      let interruption = ComparisonInterruption()
+      let signals = Signals.onTermination { _ in interruption.interrupt() }
+      defer { signals.forEach { $0.cancel() } }
       do {
-        outcomes = try await comparison.run(progress: progress.line) { phase, configuration in
+        outcomes = try await comparison.run(progress: progress.line, interruption: interruption) {
+          phase, configuration in
           var configuration = configuration
           var setup = BondSetup.none
           if let clientBond, let plan = plans[phase.name], let ceiling {
             setup = clientBond.apply(plan, to: &configuration, ceiling: ceiling)
           }
-          return try await Comparison.runSilently(configuration, bond: setup)
+          return try await Comparison.runSilently(
+            configuration, bond: setup, interruption: interruption)
         }
       } catch let error as Comparison.PhaseError {
         throw ValidationErrorText(error.description)
+      } catch let interrupted as Comparison.Interrupted {
+        // As iperf3 does on Ctrl-C: what was measured, then the reason, exit 1.
+        if !interrupted.finished.isEmpty {
+          try report(interrupted.finished, description: clientBond?.description, ceiling: ceiling)
+        }
+        StandardStreams.writeError("bondperf: compare \(interrupted.description)\n")
+        throw ExitCode(1)
       }
       try report(outcomes, description: clientBond?.description, ceiling: ceiling)
     }

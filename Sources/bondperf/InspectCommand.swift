@@ -43,8 +43,19 @@ extension Bondperf {
       return json ? try report.json() + "\n" : report.text
     }
 
+    /// With `--json`, a failure is a JSON document too: `{"error": "..."}`, as
+    /// iperf3's `-J` reports its errors, so a script parsing stdout reads why.
+    func errorDocument(_ error: any Error) throws -> String {
+      try ScriptJSON.encode(["error": Self.message(for: error)]) + "\n"
+    }
+
     func run() throws {
-      print(try render(), terminator: "")
+      do {
+        print(try render(), terminator: "")
+      } catch  where json {
+        print(try errorDocument(error), terminator: "")
+        throw ExitCode.failure
+      }
     }
   }
 }

@@ -15,6 +15,10 @@ extension Bondperf {
     @OptionGroup var bond: BondOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
 
+    func validate() throws {
+      try bond.validateSlaveNames()
+    }
+
     func run() async throws {
       try await RunTest.server(common: common, options: options, bond: bond)
     }

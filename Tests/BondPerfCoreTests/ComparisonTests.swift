@@ -136,4 +136,28 @@ struct ComparisonTests {
       #expect(error.description == "phase single produced no result")
     }
   }
+
+  /// Issue 18, item 8: Ctrl-C ends a comparison with the phases that finished;
+  /// the interrupted phase (cut short) is not among them, nor any after it.
+  @Test func anInterruptedComparisonKeepsTheFinishedPhases() async throws {
+    var comparison = Comparison(host: "server", port: 5201, parallel: 2, seconds: 1, omit: 0)
+    comparison.pause = .zero
+    let interruption = ComparisonInterruption()
+    var ran: [String] = []
+    do {
+      _ = try await comparison.run(
+        progress: { _ in }, interruption: interruption,
+        test: { phase, _ in
+          ran.append(phase.name)
+          if phase.name == "kernel_ports" { interruption.interrupt() }
+          return TestRecord()
+        })
+      Issue.record("an interrupted comparison must not end as a complete one")
+    } catch let interrupted as Comparison.Interrupted {
+      #expect(interrupted.finished.map(\.phase.name) == ["single"])
+      #expect(interrupted.phase.name == "kernel_ports")
+      #expect(interrupted.description.hasSuffix("showing the phases that finished"))
+    }
+    #expect(ran == ["single", "kernel_ports"])
+  }
 }

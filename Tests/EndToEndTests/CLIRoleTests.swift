@@ -185,9 +185,32 @@ struct CLIRoleTests {
     (["client", "host", "-R", "--bidir"], "-R and --bidir cannot be used together."),
     (["server", "-4", "-6"], "-4 and -6 cannot be used together."),
     (["client", "host", "--slaves", "4"], "--slaves describes a bond by hand"),
+    (["compare", "-c", "host", "--slaves", "4"], "--slaves describes a bond by hand"),
+    // Issue 18, item 7: slave names are checked to be distinct and to exist.
+    (
+      ["client", "host", "--bond-policy", "layer3+4", "--slaves", "lo,lo"],
+      "--slaves names lo twice; give each slave once"
+    ),
+    (
+      ["client", "host", "--bond-policy", "layer3+4", "--slaves", "lo,bp-nosuch0"],
+      "--slaves: no interface named bp-nosuch0 on this host"
+    ),
   ])
   func limitsAreStillNamedInTheErrors(arguments: [String], fragment: String) throws {
     let message = try #require(Self.error(arguments), "\(arguments) must not parse")
     #expect(message.contains(fragment), "\(message)")
+  }
+
+  /// A server's `--slaves` are checked before it listens: exit 64, the reason first.
+  @Test func aServerRefusesSlavesThatDoNotExist() async throws {
+    let server = try ChildProcess(
+      try E2EBinaries.bondperf(), ["-s", "-p", "0", "--slaves", "bp-nosuch0"])
+    defer { server.kill() }
+    #expect(try await server.exitStatus(within: .seconds(10)) == 64, "\(server.transcript)")
+    let lines = server.text().split(separator: "\n", omittingEmptySubsequences: true)
+    #expect(
+      lines.first?.hasPrefix("Error: --slaves: no interface named bp-nosuch0 on this host") == true,
+      "\(server.transcript)")
+    #expect(lines.contains { $0.hasPrefix("Usage: bondperf server") }, "\(server.transcript)")
   }
 }

@@ -45,6 +45,20 @@ struct InspectCommandTests {
     )
   }
 
+  /// Issue 18, item 7: `inspect --json` reports its errors as JSON.
+  @Test func jsonErrorsAreJSON() throws {
+    let command = try Bondperf.Inspect.parse([
+      "bond7", "--json", "--sysfs-root", Self.fixture + "/sys", "--procfs-root",
+      Self.fixture + "/proc",
+    ])
+    let error = try #require(throws: (any Error).self) { try command.render() }
+    let document = try command.errorDocument(error)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: String])
+    #expect(object.keys.sorted() == ["error"])
+    #expect(object["error"]?.hasPrefix("no bond named bond7") == true, "\(document)")
+  }
+
   @Test func rejectsNonPositiveRTT() throws {
     let error = try #require(throws: (any Error).self) {
       try Bondperf.Inspect.parse(["--rtt", "0"])

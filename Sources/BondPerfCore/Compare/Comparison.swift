@@ -43,6 +43,18 @@ public struct Comparison: Sendable {
     }
   }
 
+  /// Ctrl-C: the phases that finished before the interrupted one.
+  public struct Interrupted: Error, CustomStringConvertible, Sendable {
+    public var finished: [Outcome]
+    /// The phase that was running.
+    public var phase: Phase
+
+    public var description: String {
+      "interrupted during \(phase.title); "
+        + (finished.isEmpty ? "no phase finished" : "showing the phases that finished")
+    }
+  }
+
   /// The server's name, and its address if already resolved.
   public var host: String
   public var serverAddress: SocketAddress?
@@ -134,23 +146,35 @@ public struct Comparison: Sendable {
   ///
   /// - Parameter progress: Gets "[1/3] Single stream: 10 s ..." before each
   ///   phase and its received rate after it.
+  ///   - interruption: When it is interrupted (Ctrl-C), the run throws
+  ///     ``Interrupted`` with the phases that finished.
   public func run(
-    progress: (String) -> Void,
+    progress: (String) -> Void, interruption: ComparisonInterruption? = nil,
     test: (Phase, ClientConfiguration) async throws -> TestRecord?
   ) async throws -> [Outcome] {
     var outcomes: [Outcome] = []
     for (index, phase) in phases.enumerated() {
+      if interruption?.isInterrupted == true {
+        throw Interrupted(finished: outcomes, phase: phase)
+      }
       progress("[\(index + 1)/\(phases.count)] \(phase.title): \(seconds) s ...")
       let record: TestRecord?
       do {
         record = try await test(phase, configuration(for: phase))
       } catch {
+        if interruption?.isInterrupted == true {
+          throw Interrupted(finished: outcomes, phase: phase)
+        }
         throw PhaseError(phase: phase.name, reason: "\(error)")
+      }
+      if interruption?.isInterrupted == true {
+        // A phase cut short measured less than its -t: not a result to compare.
+        throw Interrupted(finished: outcomes, phase: phase)
       }
       guard let record else { throw PhaseError(phase: phase.name, reason: nil) }
       progress("      \(Units.bitsPerSecond(CompareTable.received(record))) received")
       outcomes.append(Outcome(phase: phase, record: record))
-      if index < phases.count - 1 { try await Task.sleep(for: pause) }
+      if index < phases.count - 1 { try? await Task.sleep(for: pause) }
     }
     return outcomes
   }
@@ -158,10 +182,16 @@ public struct Comparison: Sendable {
   /// Runs one phase's client test with nothing printed; returns its record as
   /// `bond` decorates it, or nil when the test left none.
   public static func runSilently(
-    _ configuration: ClientConfiguration, bond: (any BondWatch)?
+    _ configuration: ClientConfiguration, bond: (any BondWatch)?,
+    interruption: ComparisonInterruption? = nil
   ) async throws -> TestRecord? {
     let observer = SilentObserver()
-    _ = try await Client(configuration: configuration, observer: observer, bond: bond).run()
+    let client = Client(configuration: configuration, observer: observer, bond: bond)
+    if let interruption {
+      _ = try await interruption.run(client)
+    } else {
+      _ = try await client.run()
+    }
     guard let record = observer.record else { return nil }
     return bond?.decorate(record) ?? record
   }

@@ -32,6 +32,11 @@ public enum EgressInterface {
     BondInfo.isBond(name, roots: roots)
   }
 
+  /// Whether this host has an interface `name` (`<sysfs>/class/net/<name>`).
+  public static func exists(_ name: String, roots: HostRoots = .live) -> Bool {
+    HostFile.exists(roots.netClass(name))
+  }
+
   /// `name`'s MAC address (`<sysfs>/class/net/<name>/address`); nil when
   /// unreadable or all zeros.
   public static func macAddress(of name: String, roots: HostRoots = .live) -> MACAddress? {

@@ -97,6 +97,15 @@ public enum NeighborTable {
     }?.mac
   }
 
+  /// The MAC of an IPv6 neighbour (neighbour discovery), from the kernel's table
+  /// over rtnetlink, since `/proc` has no IPv6 neighbours; `nil` if it isn't
+  /// resolved or the table can't be read.
+  public static func macAddress(ofIPv6 address: IPAddress) -> MACAddress? {
+    (try? NeighborDump.entries(family: AF_INET6))?.first {
+      $0.address == address && $0.isResolved
+    }?.mac
+  }
+
   /// The MAC of `address` in parsed `ip neigh` output, skipping unresolved entries.
   public static func macAddress(
     of address: IPAddress, inIPNeigh text: String, interface: String? = nil

@@ -4,6 +4,17 @@ public enum TextReport {
 
   static func tag(_ socket: Int32) -> String { "[" + Units.pad(String(socket), 3) + "]" }
 
+  /// iperf3's `--bidir` role tag after a stream's id: `[TX-C]`, `[RX-C]` on the
+  /// client, `[TX-S]`, `[RX-S]` on the server; empty in the other modes.
+  public static func roleTag(localSends: Bool, role: Role, mode: TestMode) -> String {
+    guard mode == .bidirectional else { return "" }
+    return "[" + (localSends ? "TX" : "RX") + "-" + (role == .client ? "C" : "S") + "]"
+  }
+
+  static func idHeader(_ mode: TestMode) -> String {
+    mode == .bidirectional ? "[ ID][Role]" : "[ ID]"
+  }
+
   static func span(_ start: Double, _ end: Double) -> String {
     Units.pad(Units.fixed(start, decimals: 2), 6) + "-"
       + Units.padRight(Units.fixed(end, decimals: 2), 6) + " sec"
@@ -38,15 +49,16 @@ public enum TextReport {
     return line
   }
 
-  public static func intervalHeader(sending: Bool) -> String {
-    sending
-      ? "[ ID] Interval           Transfer     Bitrate         Retr  Cwnd"
-      : "[ ID] Interval           Transfer     Bitrate"
+  public static func intervalHeader(sending: Bool, mode: TestMode = .normal) -> String {
+    idHeader(mode)
+      + (sending
+        ? " Interval           Transfer     Bitrate         Retr  Cwnd"
+        : " Interval           Transfer     Bitrate")
   }
 
-  public static func intervalLine(_ stream: StreamInterval) -> String {
+  public static func intervalLine(_ stream: StreamInterval, roleTag: String = "") -> String {
     var line =
-      "\(tag(stream.socket)) \(span(stream.start, stream.end))  \(Units.bytes(Double(stream.bytes)))  "
+      "\(tag(stream.socket))\(roleTag) \(span(stream.start, stream.end))  \(Units.bytes(Double(stream.bytes)))  "
       + Units.bitsPerSecond(stream.bitsPerSecond)
     if stream.localSends, let tcp = stream.tcp {
       line +=
@@ -56,12 +68,12 @@ public enum TextReport {
     return line
   }
 
-  public static func intervalSum(_ streams: [StreamInterval]) -> String {
+  public static func intervalSum(_ streams: [StreamInterval], roleTag: String = "") -> String {
     guard let first = streams.first else { return "" }
     let bytes = streams.reduce(Int64(0)) { $0 + $1.bytes }
     let rate = Units.rate(bytes: bytes, seconds: first.seconds)
     var line =
-      "[SUM] \(span(first.start, first.end))  \(Units.bytes(Double(bytes)))  "
+      "[SUM]\(roleTag) \(span(first.start, first.end))  \(Units.bytes(Double(bytes)))  "
       + Units.bitsPerSecond(rate)
     if first.localSends, streams.allSatisfy({ $0.tcp != nil }) {
       line +=
@@ -70,6 +82,11 @@ public enum TextReport {
     if first.omitted { line += "  (omitted)" }
     return line
   }
+
+  /// Printed once above the first slave lines: why they don't add up to `[SUM]`.
+  public static let slaveLegend =
+    "(stream lines: bytes the sockets took or gave; slave lines: bytes on the wire, "
+    + "headers included, from the slaves' kernel counters)"
 
   public static func slaveInterval(_ sample: SlaveSample, start: Double, end: Double) -> String {
     let name = sample.name.map { "\($0)" } ?? "slave \(sample.index)"
@@ -89,10 +106,12 @@ public enum TextReport {
       summary.hasRetransmits(stream, role: role)
     }
     let anyRetransmits = summary.streams.contains(where: hasRetransmits)
+    let mode = start.parameters.mode
     lines.append(
-      anyRetransmits
-        ? "[ ID] Interval           Transfer     Bitrate         Retr"
-        : "[ ID] Interval           Transfer     Bitrate")
+      idHeader(mode)
+        + (anyRetransmits
+          ? " Interval           Transfer     Bitrate         Retr"
+          : " Interval           Transfer     Bitrate"))
     func rate(_ bytes: Int64, _ seconds: Double) -> String {
       Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: seconds))
     }
@@ -112,33 +131,40 @@ public enum TextReport {
     for ids in [groups.primary, groups.bidirReverse] {
       let streams = summary.streams.filter { ids.contains($0.id) }
       guard let first = streams.first else { continue }
+      let roleTag = roleTag(localSends: first.localSends, role: role, mode: mode)
       for stream in streams {
         let retransmits = hasRetransmits(stream) ? (stream.retransmits ?? 0) : nil
         if summary.hasPeerResults || stream.localSends {
           lines.append(
             lineFor(
-              tag(stream.socket), stream.bytesSent, summary.senderTime, retransmits: retransmits,
+              tag(stream.socket) + roleTag, stream.bytesSent, summary.senderTime,
+              retransmits: retransmits,
               label: "sender"))
         }
         if showReceiver && (summary.hasPeerResults || !stream.localSends) {
           lines.append(
             lineFor(
-              tag(stream.socket), stream.bytesReceived, summary.receiverTime, retransmits: nil,
+              tag(stream.socket) + roleTag, stream.bytesReceived, summary.receiverTime,
+              retransmits: nil,
               label: "receiver"))
         }
       }
-      if summary.streams.count > 1 {
+      if streams.count > 1 {
         let sent = streams.reduce(Int64(0)) { $0 + $1.bytesSent }
         let received = streams.reduce(Int64(0)) { $0 + $1.bytesReceived }
         let retransmits: Int64? =
           hasRetransmits(first) ? streams.reduce(Int64(0)) { $0 + ($1.retransmits ?? 0) } : nil
         if summary.hasPeerResults || first.localSends {
           lines.append(
-            lineFor("[SUM]", sent, summary.senderTime, retransmits: retransmits, label: "sender"))
+            lineFor(
+              "[SUM]" + roleTag, sent, summary.senderTime, retransmits: retransmits, label: "sender"
+            ))
         }
         if showReceiver && (summary.hasPeerResults || !first.localSends) {
           lines.append(
-            lineFor("[SUM]", received, summary.receiverTime, retransmits: nil, label: "receiver"))
+            lineFor(
+              "[SUM]" + roleTag, received, summary.receiverTime, retransmits: nil, label: "receiver"
+            ))
         }
       }
     }

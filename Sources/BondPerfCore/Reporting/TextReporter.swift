@@ -10,6 +10,7 @@ public final class TextReporter: TestObserver {
   private let header = OnceFlag()
   private let endedWithSeparator = Mutex<Bool>(false)
   private let summary = OnceFlag()
+  private let slaveLegend = OnceFlag()
 
   public init(
     sink: OutputSink = OutputSink(), slaveNames: [String] = [],
@@ -38,21 +39,37 @@ public final class TextReporter: TestObserver {
 
   public func interval(_ interval: IntervalReport, record: TestRecord) {
     let sending = interval.streams.contains { $0.localSends && $0.tcp != nil }
-    if header.claim() { sink.line(TextReport.intervalHeader(sending: sending)) }
-    for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
+    let mode = record.start?.parameters.mode ?? .normal
+    let role = record.start?.role ?? .client
+    if header.claim() { sink.line(TextReport.intervalHeader(sending: sending, mode: mode)) }
     let groups = IperfJSON.groups(record)
-    if interval.streams.count > 1 {
+    var summed = false
+    if mode == .bidirectional {
+      // iperf3 prints each direction's streams, then that direction's [SUM].
       for ids in [groups.primary, groups.bidirReverse] {
         let streams = interval.streams.filter { ids.contains($0.id) }
-        if !streams.isEmpty { sink.line(TextReport.intervalSum(streams)) }
+        guard let first = streams.first else { continue }
+        let tag = TextReport.roleTag(localSends: first.localSends, role: role, mode: mode)
+        for stream in streams { sink.line(TextReport.intervalLine(stream, roleTag: tag)) }
+        if streams.count > 1 {
+          sink.line(TextReport.intervalSum(streams, roleTag: tag))
+          summed = true
+        }
+      }
+    } else {
+      for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
+      if interval.streams.count > 1 {
+        sink.line(TextReport.intervalSum(interval.streams))
+        summed = true
       }
     }
-    if let first = interval.streams.first {
+    if let first = interval.streams.first, !interval.slaves.isEmpty {
+      if slaveLegend.claim() { sink.line(TextReport.slaveLegend) }
       for slave in interval.slaves {
         sink.line(TextReport.slaveInterval(slave, start: first.start, end: first.end))
       }
     }
-    let separate = interval.streams.count > 1 || !interval.slaves.isEmpty
+    let separate = summed || !interval.slaves.isEmpty
     if separate { sink.line(TextReport.separator) }
     endedWithSeparator.withLock { $0 = separate }
   }
