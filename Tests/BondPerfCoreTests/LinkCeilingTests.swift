@@ -115,4 +115,31 @@ struct LinkCeilingTests {
     #expect(text.contains("% of ceiling"), "\(text)")
     #expect(text.contains("0%"), "\(text)")
   }
+
+  /// Issue 18, item 5: the kernel-port phase says how its streams fell.
+  @Test func aPhaseSaysHowItsStreamsFellOnTheSlaves() throws {
+    let address = try #require(IPAddress("198.18.0.1"))
+    func record(_ slaves: [Int]) -> TestRecord {
+      var record = TestRecord()
+      record.connected = slaves.enumerated().map {
+        ConnectedStream(
+          id: $0.offset, socket: Int32(5 + $0.offset),
+          local: SocketAddress(ip: address, port: 40000),
+          remote: SocketAddress(ip: address, port: 5201),
+          localSends: true, predictedSlave: $0.element)
+      }
+      return record
+    }
+    let bond = description()
+    #expect(
+      CompareTable.streamsPerSlave(record([1, 2, 1, 2]), description: bond)
+        == "s1 and s2 got 2 each, s0 and s3 none")
+    #expect(
+      CompareTable.streamsPerSlave(record([0, 1, 2, 3]), description: bond)
+        == "s0, s1, s2 and s3 got 1 each")
+    #expect(
+      CompareTable.streamsPerSlave(record([3, 3, 3, 0]), description: bond)
+        == "s3 got 3, s0 got 1, s1 and s2 none")
+    #expect(CompareTable.streamsPerSlave(record([2]), description: bond) == nil)
+  }
 }

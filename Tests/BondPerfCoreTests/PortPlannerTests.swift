@@ -19,6 +19,15 @@ struct PortPlannerTests {
       range: range ?? PortRange.defaultPlanningRange(avoiding: .linuxDefaultEphemeral))
   }
 
+  /// Issue 18, item 1: plan's stream numbers are explained next to the table.
+  @Test func planTextExplainsItsStreamNumbers() throws {
+    let planner = planner(slaves: 4)
+    let text = PlanTable.render(PlanReport(planner: planner, plan: try planner.plan(streams: 4)))
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.contains { $0.hasPrefix("stream") && $0.contains("source port") }, "\(text)")
+    #expect(lines.last == PlanTable.legend, "\(text)")
+  }
+
   @Test(arguments: [(1, 4), (2, 8), (3, 8), (4, 8), (5, 10), (6, 12), (7, 14), (8, 8), (8, 128)])
   func streamILandsOnSlaveIModN(slaves: Int, streams: Int) throws {
     let planner = planner(slaves: slaves)

@@ -54,9 +54,36 @@ public enum CompareTable {
         guard !rows.isEmpty else { continue }
         out += "  \(phase.title), per slave: "
         out += rows.map { "\($0.0) \(Units.bitsPerSecond($0.1))" }.joined(separator: ", ") + "\n"
+        if let spread = streamsPerSlave(phase.record, description: description) {
+          out += "    streams per slave: \(spread)\n"
+        }
       }
     }
     return out
+  }
+
+  /// How a multi-stream phase's streams fell on the slaves, by their predicted
+  /// slave: "s1 and s2 got 2 each, s0 and s3 none"; nil for one stream or no
+  /// predictions.
+  public static func streamsPerSlave(_ record: TestRecord, description: BondDescription) -> String?
+  {
+    let predicted = record.connected.compactMap(\.predictedSlave)
+    guard predicted.count > 1, description.slaveCount > 0 else { return nil }
+    var counts = [Int](repeating: 0, count: description.slaveCount)
+    for slave in predicted where slave < counts.count { counts[slave] += 1 }
+    let groups = Dictionary(grouping: counts.indices, by: { counts[$0] })
+    return groups.keys.sorted(by: >).compactMap { count in
+      guard let slaves = groups[count] else { return nil }
+      let names = listed(slaves.sorted().map(description.name(of:)))
+      if count == 0 { return "\(names) none" }
+      return "\(names) got \(count)" + (slaves.count > 1 ? " each" : "")
+    }.joined(separator: ", ")
+  }
+
+  /// "a", "a and b", "a, b and c".
+  static func listed(_ names: [String]) -> String {
+    guard names.count > 1, let last = names.last else { return names.first ?? "" }
+    return names.dropLast().joined(separator: ", ") + " and " + last
   }
 
   static func slaveRates(_ value: JSONValue?, tx: Bool) -> [(String, Double)]? {

@@ -1,5 +1,10 @@
 /// The text form of a ``PlanReport``.
 public enum PlanTable {
+  /// How plan's stream numbers map to what a test prints.
+  public static let legend =
+    "(stream i is the i-th stream the client opens; a test prints it by its socket tag, "
+    + "[ NN], beside its port and slave when it connects)"
+
   public static func render(_ report: PlanReport) -> String {
     var out = ""
     let kernelText =
@@ -27,6 +32,7 @@ public enum PlanTable {
       rows.append(row)
     }
     out += TextTable.render(rows)
+    out += PlanTable.legend + "\n"
     return out
   }
 }
