@@ -146,6 +146,10 @@ struct TestbedTests {
       ] {
         #expect(output.stdout.contains(phase), "missing per-slave row \(phase)")
       }
+      // Issue 18, item 5: how each multi-stream phase's streams fell.
+      #expect(
+        output.stdout.contains("streams per slave: s0, s1, s2 and s3 got 1 each"),
+        "\(output.stdout)")
     }
   }
 
@@ -183,6 +187,16 @@ struct TestbedTests {
         #expect(Set(named) == sockets, "\(key) names \(named), streams are \(sockets)")
       }
       #expect(bond["diagnosis"] is [String: Any])
+
+      // Issue 18, item 8: the text names each direction as iperf3 does.
+      let text = try TestbedSupport.run(
+        Self.client + [
+          TestbedSupport.binary, "-c", "198.18.0.2", "-t", "1", "-P", "2", "--bidir",
+        ] + Self.bondFlags)
+      #expect(text.status == 0, "\(text.stderr)")
+      for tag in ["[ ID][Role]", "[SUM][TX-C]", "[SUM][RX-C]"] {
+        #expect(text.stdout.contains(tag), "missing \(tag) in:\n\(text.stdout)")
+      }
 
       let base = try #require(try collidingBase(count: 4), "no colliding port base found")
       let output = try TestbedSupport.run(
