@@ -100,6 +100,10 @@ final class ClientSession {
 
   private func runTest() throws {
     let parameters = configuration.parameters
+    if let cpu = configuration.cpuAffinity {
+      // Stream threads started from here inherit the mask.
+      try CPUAffinity.pin(to: cpu)
+    }
     observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let server = try serverAddress()
     let (control, mssDefault) = try connectControl(to: server)
@@ -177,7 +181,8 @@ final class ClientSession {
 
   /// Connects the control connection; also returns the MSS the kernel chose for it.
   private func connectControl(to server: SocketAddress) throws -> (ControlConnection, Int) {
-    let socket = try Socket(family: server.family)
+    let socket = try Socket(family: server.family, protocol: configuration.tuning.socketProtocol)
+    try configuration.tuning.applyToControl(socket)
     if let device = configuration.bindDevice { try socket.bindToDevice(device) }
     if let address = configuration.bindAddress {
       try socket.bind(to: SocketAddress(ip: address, port: 0))
@@ -345,7 +350,8 @@ final class ClientSession {
   private func streamSocket(
     family: AddressFamily, parameters: TestParameters, reuse: Bool
   ) throws -> Socket {
-    let socket = try Socket(family: family)
+    let socket = try Socket(family: family, protocol: configuration.tuning.socketProtocol)
+    try configuration.tuning.applyToData(socket, family: family)
     if let window = parameters.window {
       try socket.setSendBufferSize(window)
       try socket.setReceiveBufferSize(window)
@@ -384,11 +390,12 @@ final class ClientSession {
           try socket.bind(to: SocketAddress(ip: bindIP, port: port))
         }
         try socket.connect(
-          to: server, timeout: configuration.connectTimeout,
+          to: try configuration.tuning.flowLabelled(socket, toward: server),
+          timeout: configuration.connectTimeout,
           cancelled: { [client] in
             client.isInterrupted
           })
-      } catch {
+      } catch let error as SyscallError {
         let busy = error.errno == .addressInUse || error.errno == .addressNotAvailable
         if busy, let port = candidate, candidates.count > 1 {
           replaced.append(port)

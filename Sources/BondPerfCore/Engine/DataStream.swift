@@ -59,7 +59,9 @@ public final class DataStream: Sendable {
     let length = min(max(blockLength, 1), StreamBuffers.maximumLength)
     let thread = Thread { [self] in
       if localSends {
-        sendLoop(blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile)
+        sendLoop(
+          blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile,
+          repeating: dataPath.repeatingPayload)
       } else {
         receiveLoop(
           blockLength: length, limits: limits, copying: dataPath.receiveCopies,
@@ -142,15 +144,20 @@ public final class DataStream: Sendable {
   /// Per block: one `send` (or `sendfile`) per kernel write and one add to this
   /// stream's own counter. The test-wide totals behind `-n` / `-k` are shared by every
   /// stream, so they are only touched when the test has such a limit.
-  private func sendLoop(blockLength: Int, limits: TestLimits, fromFile: Bool) {
+  private func sendLoop(blockLength: Int, limits: TestLimits, fromFile: Bool, repeating: Bool) {
     let socket = connection
     let counting = limits.hasLimit
     let payload: UnsafeRawBufferPointer
     let file: MemoryFile?
     do throws(SyscallError) {
       payload = UnsafeRawBufferPointer(
-        rebasing: UnsafeRawBufferPointer(try StreamBuffers.payload.get().bytes)[..<blockLength])
-      file = fromFile ? try StreamBuffers.payloadFile.get() : nil
+        rebasing: UnsafeRawBufferPointer(
+          try (repeating ? StreamBuffers.repeatingPayload : StreamBuffers.payload).get().bytes)[
+            ..<blockLength])
+      file =
+        fromFile
+        ? try (repeating ? StreamBuffers.repeatingPayloadFile : StreamBuffers.payloadFile).get()
+        : nil
     } catch {
       record(error)
       return

@@ -23,6 +23,8 @@ public final class TextReporter: TestObserver {
 
   public func notice(_ text: String) { sink.line(text) }
 
+  public func beginTest() { sink.startCapture() }
+
   public func warning(_ text: String) { sink.line("bondperf: \(text)") }
 
   public func connected(_ stream: ConnectedStream, record: TestRecord) {
