@@ -98,18 +98,21 @@ struct IperfCommonOptions: ParsableArguments {
     }
   }
 
-  /// `-A n[,m]`: this process's CPU and the one asked of the server.
+  /// `-A n[,m]`: this process's CPU and the one asked of the server. Read as iperf3
+  /// reads it: the leading number, and the number after a comma if there is one
+  /// (so iperf3's own `-A 2/2` means CPU 2).
   func cpus() throws -> (local: Int, server: Int?)? {
     guard let affinity else { return nil }
-    let parts = affinity.split(separator: ",", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), let local = Int(parts[0]), local >= 0 else {
+    func leadingNumber(_ text: Substring) -> Int? {
+      let digits = text.prefix { $0.isASCII && $0.isNumber }
+      return digits.isEmpty ? nil : Int(digits).flatMap { (0...1024).contains($0) ? $0 : nil }
+    }
+    guard let local = leadingNumber(Substring(affinity)) else { throw ValidationError("bad -A") }
+    guard let comma = affinity.firstIndex(of: ",") else { return (local, nil) }
+    guard let server = leadingNumber(affinity[affinity.index(after: comma)...]) else {
       throw ValidationError("bad -A")
     }
-    if parts.count == 2 {
-      guard let server = Int(parts[1]), server >= 0 else { throw ValidationError("bad -A") }
-      return (local, server)
-    }
-    return (local, nil)
+    return (local, server)
   }
 
   /// `--cntl-ka[=idle/interval/count]`.

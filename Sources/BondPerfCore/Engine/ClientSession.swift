@@ -67,6 +67,7 @@ final class ClientSession {
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
       throw serverErrorWithoutCodes(underlying: error)
     }
+    DebugLog.line("received \(step) from the server (waiting for \(what))")
     try throwIfRefused(step)
     return step
   }
@@ -110,6 +111,7 @@ final class ClientSession {
     let cookie = Cookie.random()
     try control.send(bytes: conversation.start(cookie: cookie))
     try expect(.sendParameters, control)
+    DebugLog.line("sending parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
     try control.send(bytes: conversation.parameters(parameters))
     try expect(.openStreams, control)
     let assignments = StreamID.assignments(parallel: parameters.parallel, mode: parameters.mode)

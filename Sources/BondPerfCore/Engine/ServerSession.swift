@@ -94,6 +94,8 @@ final class ServerSession {
     observer.notice("Accepted connection from \(peer.ip), port \(peer.port)")
     try send(.paramExchange)
     let parameters = try receiveParameters()
+    observer.debug(
+      "received parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
     try checkLimits(parameters)
     try applyAffinity(parameters)
     defer { if affinitySet { CPUAffinity.clear() } }

@@ -21,7 +21,11 @@ public enum RateFormat {
 
   /// The rate `bitsPerSecond` in the format in force, e.g. `940 Mbits/sec`, `112 MBytes/sec`.
   static func text(bitsPerSecond value: Double) -> String? {
-    let format = Character(Unicode.Scalar(letter.load(ordering: .relaxed)))
+    text(bitsPerSecond: value, format: Character(Unicode.Scalar(letter.load(ordering: .relaxed))))
+  }
+
+  /// The rate in format `format` (one of ``letters``); nil for `a`, the adaptive default.
+  static func text(bitsPerSecond value: Double, format: Character) -> String? {
     if format == "a" { return nil }
     let bits = ["bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"]
     let bytes = ["Bytes/sec", "KBytes/sec", "MBytes/sec", "GBytes/sec", "TBytes/sec"]
