@@ -84,7 +84,8 @@ struct CommonOptions: ParsableArguments {
   func makeObserver(
     sink: OutputSink, slaveNames: [String] = [],
     decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 },
-    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }, fullJSON: Bool = false
+    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }, fullJSON: Bool = false,
+    verbose: Bool = false
   ) -> any TestObserver {
     if json { return JSONReporter(sink: sink, decorate: decorate) }
     if jsonStream && fullJSON {
@@ -94,7 +95,7 @@ struct CommonOptions: ParsableArguments {
       ])
     }
     if jsonStream { return JSONStreamReporter(sink: sink, decorate: decorate) }
-    return TextReporter(sink: sink, slaveNames: slaveNames, trailer: trailer)
+    return TextReporter(sink: sink, slaveNames: slaveNames, trailer: trailer, verbose: verbose)
   }
 
   /// `-Z` and `--receive-copy`: how this process's streams move bytes.

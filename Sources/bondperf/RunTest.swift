@@ -24,7 +24,7 @@ enum RunTest {
       sink: sink, slaveNames: setup.slaveNames,
       decorate: decorating(setup.decorating, receiveCopies: configuration.dataPath.receiveCopies),
       trailer: trailer(setup.trailer, verbose: iperf.verbose),
-      fullJSON: iperf.jsonStreamFullOutput)
+      fullJSON: iperf.jsonStreamFullOutput, verbose: iperf.verbose)
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
     // The test's own thread ends it and reports, within about 100 ms.
@@ -130,7 +130,7 @@ enum RunTest {
       makeObserver: {
         common.makeObserver(
           sink: sink, slaveNames: slaveNames, decorate: decorate,
-          trailer: trailer({ _ in "" }, verbose: verbose), fullJSON: fullJSON)
+          trailer: trailer({ _ in "" }, verbose: verbose), fullJSON: fullJSON, verbose: verbose)
       },
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }

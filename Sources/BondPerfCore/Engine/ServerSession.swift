@@ -45,10 +45,10 @@ final class ServerSession {
     try? control.shared.socket.shutdown(.both)
   }
 
-  private func sendError(_ code: IperfErrorCode) {
+  private func sendError(_ code: IperfErrorCode, errno: Int32 = 0) {
     guard !errorSent else { return }
     errorSent = true
-    try? control.send(bytes: Framing.serverError(code))
+    try? control.send(bytes: Framing.serverError(code, errno: errno))
   }
 
   /// Sends SERVER_ERROR with `code` and returns the error for the server's log.
@@ -298,7 +298,9 @@ final class ServerSession {
       affinitySet = true
       observer.debug("test threads pinned to CPU \(cpu) (-A)")
     } catch {
-      throw refusal(.affinity, "\(error) (the client asked for server CPU \(cpu))")
+      // iperf3 prints the errno after IEAFFINITY's text ("unable to set CPU affinity: ...").
+      sendError(.affinity, errno: error.errno.rawValue)
+      throw PerfError(.refused, "\(error) (the client asked for server CPU \(cpu))")
     }
   }
 
