@@ -151,6 +151,15 @@ extension EndToEnd {
       // The server keeps serving after refusing.
       let good = try await DropIn.run(iperf3, ["-c", "127.0.0.1", "-p", "\(port)", "-t", "1"])
       #expect(good.status == 0, "\(good.output)\(good.errorOutput)")
+      // A client outside --allow reads why.
+      let (closed, closedPort) = try await e2eStartServer(.bondperf, ["--allow", "10.0.0.0/8"])
+      defer { closed.kill() }
+      let refused = try await DropIn.run(
+        iperf3, ["-c", "127.0.0.1", "-p", "\(closedPort)", "-t", "1"])
+      #expect(refused.status != 0)
+      #expect(
+        (refused.output + refused.errorOutput).contains("test authorization failed"),
+        "\(refused.output)\(refused.errorOutput)")
     }
 
     /// As `iperf3` the receiver copies by default, `--skip-rx-copy` discards; as
