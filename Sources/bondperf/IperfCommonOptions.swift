@@ -19,7 +19,7 @@ struct IperfCommonOptions: ParsableArguments {
 
   @Option(
     name: [.customShort("F"), .customLong("file")],
-    help: "iperf3's file transfer; not supported (bondperf streams from memory).")
+    help: "Send this file's bytes (sender) or write what arrives to it (receiver).")
   var file: String?
 
   @Option(
@@ -76,11 +76,6 @@ struct IperfCommonOptions: ParsableArguments {
   func validate() throws {
     if let format, !RateFormat.letters.contains(format) || format.count != 1 {
       throw ValidationError("-f takes one of k m g t K M G T, got '\(format)'.")
-    }
-    if file != nil {
-      throw ValidationError(
-        "-F is not supported: bondperf streams send from memory and discard or copy what "
-          + "arrives; use iperf3 for file transfers.")
     }
     if affinity != nil, (try? cpus()) == nil {
       throw ValidationError("-A takes n or n,m (CPU numbers), got '\(affinity ?? "")'.")
@@ -165,10 +160,11 @@ struct IperfCommonOptions: ParsableArguments {
     return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// The data path with `--skip-rx-copy` and the personality's default.
+  /// The data path with `--skip-rx-copy`, `-F` and the personality's default.
   func dataPath(_ base: DataPath, receiveCopy: Bool) -> DataPath {
     var path = base
     path.receiveCopies = !skipReceiveCopy && (receiveCopy || Personality.isIperf3)
+    path.diskFile = file
     return path
   }
 }

@@ -14,7 +14,8 @@ enum RunTest {
       sink: sink, textMode: !common.isJSON, title: options.title)
     defer { pidFile?.remove() }
     var configuration = options.configuration(host: host, common: common)
-    configure(&configuration, common: common, iperf: iperf, iperfClient: iperfClient)
+    configure(
+      &configuration, common: common, options: options, iperf: iperf, iperfClient: iperfClient)
     if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
     if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
     let setup = try bond.clientSetup(
@@ -40,7 +41,7 @@ enum RunTest {
 
   /// The iperf3 3.21 flags and the personality's defaults, applied to a client.
   static func configure(
-    _ configuration: inout ClientConfiguration, common: CommonOptions,
+    _ configuration: inout ClientConfiguration, common: CommonOptions, options: ClientOptions,
     iperf: IperfCommonOptions, iperfClient: IperfClientOptions
   ) {
     configuration.dataPath = iperf.dataPath(
@@ -49,6 +50,13 @@ enum RunTest {
     // iperf3's client waits 120 s for data before it gives up.
     if Personality.isIperf3 && common.rcvTimeout == nil {
       configuration.idleTimeout = .seconds(120)
+    }
+    // -F with no end condition: the file's size is the test's length, as in iperf3.
+    if let file = iperf.file, options.time == nil, options.bytes == nil,
+      options.blocks == nil, let size = DiskFile.size(of: file), size > 0
+    {
+      configuration.parameters.num = size
+      configuration.parameters.time = 0
     }
     iperf.apply(to: &configuration.tuning)
     iperfClient.apply(to: &configuration.parameters, tuning: &configuration.tuning)

@@ -22,7 +22,8 @@ struct IperfFlagsCLITests {
       ]) as? Bondperf.Client)
     var configuration = client.options.configuration(host: client.host, common: client.common)
     RunTest.configure(
-      &configuration, common: client.common, iperf: client.iperf, iperfClient: client.iperfClient)
+      &configuration, common: client.common, options: client.options, iperf: client.iperf,
+      iperfClient: client.iperfClient)
     let parameters = configuration.parameters
     #expect(parameters.tos == 32)
     #expect(configuration.tuning.typeOfService == 32)
@@ -90,7 +91,6 @@ struct IperfFlagsCLITests {
 
   @Test(arguments: [
     (["-c", "h", "--sctp"], "SCTP is not supported"),
-    (["-c", "h", "-F", "file"], "-F is not supported"),
     (["-c", "h", "-D"], "-D is a server option"),
     (["-c", "h", "--server-bitrate-limit", "1G"], "--server-bitrate-limit is a server option"),
     (["-s", "-S", "32"], "-S is a client option"),

@@ -162,6 +162,32 @@ extension EndToEnd {
         "\(refused.output)\(refused.errorOutput)")
     }
 
+    /// `-F`: the client sends a file's bytes (its size is the test's length) and the
+    /// server writes what arrives to its own `-F` file: the two files are equal, with
+    /// bondperf at both ends and with iperf3 3.12 as the client.
+    @Test(.timeLimit(.minutes(1))) func fileTransferWithDashF() async throws {
+      let directory = FileManager.default.temporaryDirectory
+      let input = directory.appendingPathComponent("bondperf-dropin-\(getpid())-in")
+      var bytes = [UInt8](repeating: 0, count: 3 << 20)
+      for index in bytes.indices {
+        bytes[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 7)
+      }
+      try Data(bytes).write(to: input)
+      defer { try? FileManager.default.removeItem(at: input) }
+      for client in [try DropIn.iperf3Link(), try E2EBinaries.iperf3()] {
+        let output = directory.appendingPathComponent("bondperf-dropin-\(getpid())-out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let (server, port) = try await e2eStartServer(.bondperf, ["-1", "-F", output.path])
+        defer { server.kill() }
+        let run = try await DropIn.run(
+          client, ["-c", "127.0.0.1", "-p", "\(port)", "-F", input.path])
+        #expect(run.status == 0, "\(client.lastPathComponent): \(run.output)\(run.errorOutput)")
+        #expect(try await server.exitStatus(within: .seconds(10)) == 0)
+        let received = try Data(contentsOf: output)
+        #expect(received == Data(bytes), "\(client.lastPathComponent): \(received.count) bytes")
+      }
+    }
+
     /// As `iperf3` the receiver copies by default, `--skip-rx-copy` discards; as
     /// `bondperf` the documented default (discard) stays.
     @Test(.timeLimit(.minutes(1))) func personalityDefaults() async throws {

@@ -12,6 +12,8 @@ public struct DataPath: Sendable, Hashable {
   public var receiveCopies: Bool
   /// Send iperf2's repeating `0123456789` instead of random bytes (`--repeating-payload`).
   public var repeatingPayload = false
+  /// iperf3's `-F`: senders send this file's bytes, receivers write what arrives to it.
+  public var diskFile: String?
 
   public init(sendsFromFile: Bool = false, receiveCopies: Bool = false) {
     self.sendsFromFile = sendsFromFile
