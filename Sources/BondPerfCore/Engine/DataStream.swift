@@ -248,6 +248,23 @@ public final class DataStream: Sendable {
     }
   }
 
+  /// Waits until `streams` have received nothing new for 100 ms (at most `patience`).
+  static func drain(_ streams: [DataStream], patience: Duration = .seconds(3)) {
+    let deadline = ContinuousClock.now + patience
+    var last = Int64(-1)
+    var quietSince = ContinuousClock.now
+    while ContinuousClock.now < deadline {
+      let total = streams.reduce(Int64(0)) { $0 + $1.bytes.load(ordering: .relaxed) }
+      if total != last {
+        last = total
+        quietSince = .now
+      } else if quietSince.duration(to: .now) >= .milliseconds(100) {
+        return
+      }
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+  }
+
   /// `-F` sender: sends the file's bytes a block at a time; at its end the stream
   /// idles until the test ends (the client's `-n` is the file's size by default).
   private func fileSendLoop(path: String, blockLength: Int, limits: TestLimits) {

@@ -118,6 +118,11 @@ final class ServerSession {
       streams: streams, parameters: parameters, interval: configuration.interval,
       dataPath: dataPath(for: parameters), limits: limits, bond: bond, observer: observer)
     try measure(measurement, parameters)
+    if configuration.dataPath.diskFile != nil {
+      // -F: an iperf3 client sends TEST_END once it has written its last bytes, not
+      // once they arrived; let them land in the file before the streams close.
+      DataStream.drain(streams.filter { !$0.localSends })
+    }
 
     // TEST_END: close the data sockets, last sample, print, then exchange. Receivers
     // read what is already queued before they see the shutdown, so those bytes count.
