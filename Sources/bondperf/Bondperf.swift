@@ -19,8 +19,14 @@ struct Bondperf: AsyncParsableCommand {
 
   static func main() async {
     Signals.ignoreBrokenPipe()
+    let given = Array(CommandLine.arguments.dropFirst())
+    // iperf3's -v/--version, anywhere: "iperf 3.21 (bondperf X)"; tools read the second word.
+    if given.contains("-v") || given.contains("--version") {
+      StandardStreams.writeOutput(BondPerfVersion.text)
+      return
+    }
     do {
-      let arguments = try IperfSpelling.rewrite(Array(CommandLine.arguments.dropFirst()))
+      let arguments = try IperfSpelling.rewrite(IperfSpelling.expandOptionalValues(given))
       var command = try parseAsRoot(arguments)
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
@@ -38,6 +44,46 @@ enum IperfSpelling {
   static let subcommands: Set<String> = [
     "client", "server", "compare", "hash", "plan", "inspect", "help",
   ]
+
+  /// iperf3's flags whose value is optional or packed (`-d`, `--debug[=N]`,
+  /// `--timestamps[=FMT]`, `--cntl-ka[=...]`, `-B ADDR%DEV`, `-c HOST%DEV`), in the
+  /// spelling the parser takes.
+  static func expandOptionalValues(_ arguments: [String]) -> [String] {
+    var result: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      switch argument {
+      case "-d", "--debug": result += ["--debug", "4"]
+      case "--timestamps": result += ["--timestamps", "%c "]
+      case "--cntl-ka": result += ["--cntl-ka", "//"]
+      case "-B", "--bind", "-c", "--client":
+        if index + 1 < arguments.count, let split = splitDevice(arguments[index + 1]) {
+          result += [argument, split.host, "--bind-dev", split.device]
+          index += 1
+        } else {
+          result.append(argument)
+        }
+      default:
+        if argument.hasPrefix("--debug=") {
+          result += ["--debug", String(argument.dropFirst("--debug=".count))]
+        } else {
+          result.append(argument)
+        }
+      }
+      index += 1
+    }
+    return result
+  }
+
+  /// `HOST%DEV` split in two; nil without a `%`.
+  static func splitDevice(_ text: String) -> (host: String, device: String)? {
+    guard let percent = text.lastIndex(of: "%") else { return nil }
+    let host = String(text[..<percent])
+    let device = String(text[text.index(after: percent)...])
+    guard !host.isEmpty, !device.isEmpty else { return nil }
+    return (host, device)
+  }
 
   static func rewrite(_ arguments: [String]) throws -> [String] {
     guard let first = arguments.first, !subcommands.contains(first) else { return arguments }

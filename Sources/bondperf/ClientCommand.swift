@@ -10,9 +10,12 @@ extension Bondperf {
     var host: String
     @OptionGroup var common: CommonOptions
     @OptionGroup(title: "Client options") var options: ClientOptions
+    @OptionGroup(title: "iperf3 options") var iperf: IperfCommonOptions
+    @OptionGroup(title: "iperf3 client options") var iperfClient: IperfClientOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
+    @OptionGroup(visibility: .hidden) var misplacedIperf: MisplacedIperfServerFlags
 
     func validate() throws {
       try bond.validateClient(pinning: pinning, cport: options.cport)
@@ -20,7 +23,8 @@ extension Bondperf {
 
     func run() async throws {
       try await RunTest.client(
-        host: host, common: common, options: options, bond: bond, pinning: pinning)
+        host: host, common: common, options: options, iperf: iperf, iperfClient: iperfClient,
+        bond: bond, pinning: pinning)
     }
   }
 }

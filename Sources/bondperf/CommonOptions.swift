@@ -84,11 +84,18 @@ struct CommonOptions: ParsableArguments {
   func makeObserver(
     sink: OutputSink, slaveNames: [String] = [],
     decorate: @escaping @Sendable (TestRecord) -> TestRecord = { $0 },
-    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }
+    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }, fullJSON: Bool = false,
+    verbose: Bool = false
   ) -> any TestObserver {
     if json { return JSONReporter(sink: sink, decorate: decorate) }
+    if jsonStream && fullJSON {
+      return TeeObserver([
+        JSONStreamReporter(sink: sink, decorate: decorate),
+        JSONReporter(sink: sink, decorate: decorate),
+      ])
+    }
     if jsonStream { return JSONStreamReporter(sink: sink, decorate: decorate) }
-    return TextReporter(sink: sink, slaveNames: slaveNames, trailer: trailer)
+    return TextReporter(sink: sink, slaveNames: slaveNames, trailer: trailer, verbose: verbose)
   }
 
   /// `-Z` and `--receive-copy`: how this process's streams move bytes.

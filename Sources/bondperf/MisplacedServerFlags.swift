@@ -24,7 +24,7 @@ struct MisplacedServerFlags: ParsableArguments {
       (oneOff, "-1", "it makes a server exit after one test"),
       (maxStreams != nil, "--max-streams", limit),
       (maxDuration != nil, "--max-duration", limit),
-      (idleTimeout != nil, "--idle-timeout", "the client's is --rcv-timeout"),
+      (idleTimeout != nil, "--idle-timeout", "it makes an idle server restart or exit"),
       (!allow.isEmpty, "--allow", limit),
     ]
     return candidates.filter(\.0).map { (flag: $0.1, reason: $0.2) }

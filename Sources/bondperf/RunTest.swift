@@ -6,17 +6,26 @@ import Foundation
 /// Runs a client or a server test for the CLI: signals, output, exit status.
 enum RunTest {
   static func client(
-    host: String, common: CommonOptions, options: ClientOptions, bond: BondOptions,
-    pinning: PinningOptions
+    host: String, common: CommonOptions, options: ClientOptions, iperf: IperfCommonOptions,
+    iperfClient: IperfClientOptions, bond: BondOptions, pinning: PinningOptions
   ) async throws {
     let sink = try common.makeSink()
+    let pidFile = try iperf.applyProcessSettings(
+      sink: sink, textMode: !common.isJSON, title: options.title)
+    defer { pidFile?.remove() }
     var configuration = options.configuration(host: host, common: common)
+    configure(
+      &configuration, common: common, options: options, iperf: iperf, iperfClient: iperfClient)
+    if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
+    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
     let observer = common.makeObserver(
-      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating,
-      trailer: setup.trailer)
+      sink: sink, slaveNames: setup.slaveNames,
+      decorate: decorating(setup.decorating, receiveCopies: configuration.dataPath.receiveCopies),
+      trailer: trailer(setup.trailer, verbose: iperf.verbose),
+      fullJSON: iperf.jsonStreamFullOutput, verbose: iperf.verbose)
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
     // The test's own thread ends it and reports, within about 100 ms.
@@ -30,17 +39,106 @@ enum RunTest {
     }
   }
 
+  /// The iperf3 3.21 flags and the personality's defaults, applied to a client.
+  static func configure(
+    _ configuration: inout ClientConfiguration, common: CommonOptions, options: ClientOptions,
+    iperf: IperfCommonOptions, iperfClient: IperfClientOptions
+  ) {
+    configuration.dataPath = iperf.dataPath(
+      configuration.dataPath, receiveCopy: common.receiveCopy)
+    configuration.dataPath.repeatingPayload = iperfClient.repeatingPayload
+    // iperf3's client waits 120 s for data before it gives up.
+    if Personality.isIperf3 && common.rcvTimeout == nil {
+      configuration.idleTimeout = .seconds(120)
+    }
+    // -F with no end condition: the file's size is the test's length, as in iperf3.
+    if let file = iperf.file, options.time == nil, options.bytes == nil,
+      options.blocks == nil, let size = DiskFile.size(of: file), size > 0
+    {
+      configuration.parameters.num = size
+      configuration.parameters.time = 0
+    }
+    iperf.apply(to: &configuration.tuning)
+    iperfClient.apply(to: &configuration.parameters, tuning: &configuration.tuning)
+    if iperf.skipReceiveCopy { configuration.parameters.skipReceiveCopy = true }
+    if iperf.mptcp { configuration.parameters.multipath = true }
+    if let cpus = try? iperf.cpus() {
+      configuration.cpuAffinity = cpus.local
+      configuration.parameters.serverAffinity = cpus.server
+    }
+  }
+
+  /// Adds the `bondperf` member (how it was invoked) to `-J` when it runs as iperf3.
+  static func decorating(
+    _ decorate: @escaping @Sendable (TestRecord) -> TestRecord, receiveCopies: Bool
+  ) -> @Sendable (TestRecord) -> TestRecord {
+    guard Personality.isIperf3 else { return decorate }
+    return { record in
+      var record = decorate(record)
+      record.invocation = Personality.json(receiveCopies: receiveCopies)
+      return record
+    }
+  }
+
+  /// `-V` adds iperf3's CPU utilization line after the summary.
+  static func trailer(
+    _ trailer: @escaping @Sendable (TestRecord) -> String, verbose: Bool
+  ) -> @Sendable (TestRecord) -> String {
+    guard verbose else { return trailer }
+    return { record in
+      var text = trailer(record)
+      if let summary = record.summary {
+        let local = summary.localCPU
+        let remote = summary.remoteCPU
+        func percent(_ value: Double) -> String { Units.fixed(value, decimals: 1) + "%" }
+        text +=
+          "CPU Utilization: local/\(record.start?.role == .server ? "receiver" : "sender") "
+          + "\(percent(local.total)) (\(percent(local.user))u/\(percent(local.system))s), "
+          + "remote/\(record.start?.role == .server ? "sender" : "receiver") "
+          + "\(percent(remote.total)) (\(percent(remote.user))u/\(percent(remote.system))s)\n"
+      }
+      return text
+    }
+  }
+
   static func server(
-    common: CommonOptions, options: ServerOptions, bond: BondOptions
+    common: CommonOptions, options: ServerOptions, iperf: IperfCommonOptions,
+    iperfServer: IperfServerOptions, bond: BondOptions
   ) async throws {
+    if iperfServer.daemon && !Daemon.isChild {
+      // The background copy does the serving; this process only starts it.
+      do {
+        _ = try Daemon.spawnChild(arguments: CommandLine.arguments)
+      } catch {
+        StandardStreams.writeError("bondperf: error - \(error)\n")
+        throw ExitCode(1)
+      }
+      return
+    }
     let sink = try common.makeSink()
+    let pidFile = try iperf.applyProcessSettings(
+      sink: sink, textMode: !common.isJSON, title: nil)
+    defer { pidFile?.remove() }
+    if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
+    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
     let setup = try bond.serverSetup()
-    let decorate = setup.decorating
+    let receiveCopies = iperf.dataPath(common.dataPath, receiveCopy: common.receiveCopy)
+      .receiveCopies
+    let decorate = decorating(setup.decorating, receiveCopies: receiveCopies)
     let slaveNames = setup.slaveNames
+    var configuration = options.configuration(common: common)
+    configuration.dataPath = iperf.dataPath(configuration.dataPath, receiveCopy: common.receiveCopy)
+    iperf.apply(to: &configuration.tuning)
+    iperfServer.apply(to: &configuration)
+    configuration.cpuAffinity = (try? iperf.cpus())?.map { $0.local }
+    let fullJSON = iperf.jsonStreamFullOutput
+    let verbose = iperf.verbose
     let server = Server(
-      configuration: options.configuration(common: common),
+      configuration: configuration,
       makeObserver: {
-        common.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
+        common.makeObserver(
+          sink: sink, slaveNames: slaveNames, decorate: decorate,
+          trailer: trailer({ _ in "" }, verbose: verbose), fullJSON: fullJSON, verbose: verbose)
       },
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }

@@ -12,15 +12,19 @@ extension Bondperf {
         """)
     @OptionGroup var common: CommonOptions
     @OptionGroup(title: "Server options") var options: ServerOptions
+    @OptionGroup(title: "iperf3 options") var iperf: IperfCommonOptions
+    @OptionGroup(title: "iperf3 server options") var iperfServer: IperfServerOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
+    @OptionGroup(visibility: .hidden) var misplacedIperf: MisplacedIperfClientFlags
 
     func validate() throws {
       try bond.validateSlaveNames()
     }
 
     func run() async throws {
-      try await RunTest.server(common: common, options: options, bond: bond)
+      try await RunTest.server(
+        common: common, options: options, iperf: iperf, iperfServer: iperfServer, bond: bond)
     }
   }
 }

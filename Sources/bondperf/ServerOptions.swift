@@ -36,8 +36,16 @@ struct ServerOptions: ParsableArguments {
 
   @Option(
     name: .customLong("idle-timeout"),
-    help: "Abandon a test when no data moves for this many seconds (default 30).")
-  var idleTimeout = 30
+    help: """
+      iperf3's meaning: when no client connects for this many seconds, restart the \
+      listener; with -1, exit (default: wait forever).
+      """)
+  var idleTimeout: Int?
+
+  @Option(
+    name: .customLong("data-idle-timeout"),
+    help: "Abandon a test when no data moves for this many seconds (default 30; as iperf3: 120).")
+  var dataIdleTimeout: Int?
 
   @Option(
     name: .customLong("allow"),
@@ -55,10 +63,15 @@ struct ServerOptions: ParsableArguments {
         "--max-duration must be between \(TestBounds.seconds.errorText) seconds, "
           + "got \(maxDuration).")
     }
-    guard TestBounds.seconds.contains(idleTimeout) else {
+    if let idleTimeout, !TestBounds.seconds.contains(idleTimeout) {
       throw ValidationError(
         "--idle-timeout must be between \(TestBounds.seconds.errorText) seconds, "
           + "got \(idleTimeout).")
+    }
+    if let dataIdleTimeout, !TestBounds.seconds.contains(dataIdleTimeout) {
+      throw ValidationError(
+        "--data-idle-timeout must be between \(TestBounds.seconds.errorText) seconds, "
+          + "got \(dataIdleTimeout).")
     }
   }
 
@@ -83,7 +96,8 @@ struct ServerOptions: ParsableArguments {
   func apply(to configuration: inout ServerConfiguration) {
     configuration.maxStreams = maxStreams
     configuration.maxDuration = maxDuration.map { .seconds($0) }
-    configuration.idleTimeout = .seconds(idleTimeout)
+    configuration.idleTimeout = .seconds(dataIdleTimeout ?? (Personality.isIperf3 ? 120 : 30))
+    configuration.restartAfterIdle = idleTimeout.map { .seconds($0) }
     configuration.allowedNetworks = allow.flatMap(\.networks)
   }
 }

@@ -61,12 +61,14 @@ struct EngineTimingTests {
     #expect(ticking.wake(before: at(60_000)) == at(2000))
   }
 
-  @Test func zeroIntervalNeverTicksNorKeepsAFinalInterval() {
+  /// `-i 0`: no ticks, and the final interval is the one covering the whole test.
+  @Test func zeroIntervalNeverTicksButKeepsOneIntervalForTheTest() {
     var clock = IntervalClock(start: start, intervalSeconds: 0, omitSeconds: 0)
     #expect(clock.interval == nil)
     #expect(clock.wake(before: at(5000)) == at(5000))
     #expect(clock.advance(to: at(100_000)) == .none)
-    #expect(!clock.keepsFinal(at: at(100_000), bytes: 1 << 20))
+    #expect(clock.keepsFinal(at: at(100_000), bytes: 1 << 20))
+    #expect(clock.lastTick == start)
   }
 
   /// iperf3 drops a last interval shorter than a tenth of the interval that moved

@@ -227,12 +227,12 @@ extension EndToEnd {
       _ = try await e2eGoodClient(port: openPort)
     }
 
-    /// Protection: `--idle-timeout`. A client frozen mid-test (SIGSTOP) keeps
+    /// Protection: `--data-idle-timeout`. A client frozen mid-test (SIGSTOP) keeps
     /// its sockets open but moves nothing. Fails without: the server waits for
     /// the 30 s + 40 s watchdog.
     @Test(.timeLimit(.minutes(1)))
     func frozenClientIsAbandonedAfterTheIdleTimeout() async throws {
-      let (server, port) = try await e2eStartServer(.bondperf, ["--idle-timeout", "2"])
+      let (server, port) = try await e2eStartServer(.bondperf, ["--data-idle-timeout", "2"])
       defer { server.kill() }
       let frozen = try e2eStartClient(port: port, ["-t", "30"])
       defer { frozen.kill() }

@@ -23,6 +23,10 @@ public struct ClientConfiguration: Sendable {
   public var idleTimeout: Duration = .seconds(15)
   /// `send` or `sendfile` (`-Z`); discard or copy received bytes (`--receive-copy`).
   public var dataPath = DataPath()
+  /// iperf3's socket options for this host's sockets (`-S`, `-L`, `--snd-timeout`, ...).
+  public var tuning = SocketTuning()
+  /// The CPU the test's threads run on (`-A n`); nil leaves them to the scheduler.
+  public var cpuAffinity: Int?
   /// Source ports of the data connections, in the order they are opened.
   public var sourcePorts: SourcePorts = .kernel
   /// Predicts the local bond slave of a data connection from its addresses.

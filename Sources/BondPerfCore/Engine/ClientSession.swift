@@ -67,6 +67,7 @@ final class ClientSession {
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
       throw serverErrorWithoutCodes(underlying: error)
     }
+    DebugLog.line("received \(step) from the server (waiting for \(what))")
     try throwIfRefused(step)
     return step
   }
@@ -100,12 +101,17 @@ final class ClientSession {
 
   private func runTest() throws {
     let parameters = configuration.parameters
+    if let cpu = configuration.cpuAffinity {
+      // Stream threads started from here inherit the mask.
+      try CPUAffinity.pin(to: cpu)
+    }
     observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let server = try serverAddress()
     let (control, mssDefault) = try connectControl(to: server)
     let cookie = Cookie.random()
     try control.send(bytes: conversation.start(cookie: cookie))
     try expect(.sendParameters, control)
+    DebugLog.line("sending parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
     try control.send(bytes: conversation.parameters(parameters))
     try expect(.openStreams, control)
     let assignments = StreamID.assignments(parallel: parameters.parallel, mode: parameters.mode)
@@ -177,7 +183,8 @@ final class ClientSession {
 
   /// Connects the control connection; also returns the MSS the kernel chose for it.
   private func connectControl(to server: SocketAddress) throws -> (ControlConnection, Int) {
-    let socket = try Socket(family: server.family)
+    let socket = try Socket(family: server.family, protocol: configuration.tuning.socketProtocol)
+    try configuration.tuning.applyToControl(socket)
     if let device = configuration.bindDevice { try socket.bindToDevice(device) }
     if let address = configuration.bindAddress {
       try socket.bind(to: SocketAddress(ip: address, port: 0))
@@ -345,7 +352,8 @@ final class ClientSession {
   private func streamSocket(
     family: AddressFamily, parameters: TestParameters, reuse: Bool
   ) throws -> Socket {
-    let socket = try Socket(family: family)
+    let socket = try Socket(family: family, protocol: configuration.tuning.socketProtocol)
+    try configuration.tuning.applyToData(socket, family: family)
     if let window = parameters.window {
       try socket.setSendBufferSize(window)
       try socket.setReceiveBufferSize(window)
@@ -384,11 +392,12 @@ final class ClientSession {
           try socket.bind(to: SocketAddress(ip: bindIP, port: port))
         }
         try socket.connect(
-          to: server, timeout: configuration.connectTimeout,
+          to: try configuration.tuning.flowLabelled(socket, toward: server),
+          timeout: configuration.connectTimeout,
           cancelled: { [client] in
             client.isInterrupted
           })
-      } catch {
+      } catch let error as SyscallError {
         let busy = error.errno == .addressInUse || error.errno == .addressNotAvailable
         if busy, let port = candidate, candidates.count > 1 {
           replaced.append(port)

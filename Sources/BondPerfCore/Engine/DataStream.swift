@@ -58,8 +58,16 @@ public final class DataStream: Sendable {
     started.store(true, ordering: .relaxed)
     let length = min(max(blockLength, 1), StreamBuffers.maximumLength)
     let thread = Thread { [self] in
-      if localSends {
-        sendLoop(blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile)
+      if let path = dataPath.diskFile {
+        if localSends {
+          fileSendLoop(path: path, blockLength: length, limits: limits)
+        } else {
+          fileReceiveLoop(path: path, blockLength: length, limits: limits)
+        }
+      } else if localSends {
+        sendLoop(
+          blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile,
+          repeating: dataPath.repeatingPayload)
       } else {
         receiveLoop(
           blockLength: length, limits: limits, copying: dataPath.receiveCopies,
@@ -142,15 +150,20 @@ public final class DataStream: Sendable {
   /// Per block: one `send` (or `sendfile`) per kernel write and one add to this
   /// stream's own counter. The test-wide totals behind `-n` / `-k` are shared by every
   /// stream, so they are only touched when the test has such a limit.
-  private func sendLoop(blockLength: Int, limits: TestLimits, fromFile: Bool) {
+  private func sendLoop(blockLength: Int, limits: TestLimits, fromFile: Bool, repeating: Bool) {
     let socket = connection
     let counting = limits.hasLimit
     let payload: UnsafeRawBufferPointer
     let file: MemoryFile?
     do throws(SyscallError) {
       payload = UnsafeRawBufferPointer(
-        rebasing: UnsafeRawBufferPointer(try StreamBuffers.payload.get().bytes)[..<blockLength])
-      file = fromFile ? try StreamBuffers.payloadFile.get() : nil
+        rebasing: UnsafeRawBufferPointer(
+          try (repeating ? StreamBuffers.repeatingPayload : StreamBuffers.payload).get().bytes)[
+            ..<blockLength])
+      file =
+        fromFile
+        ? try (repeating ? StreamBuffers.repeatingPayloadFile : StreamBuffers.payloadFile).get()
+        : nil
     } catch {
       record(error)
       return
@@ -229,6 +242,104 @@ public final class DataStream: Sendable {
       if received == 0 { return }
       bytes.add(Int64(received), ordering: .relaxed)
       if counting {
+        limits.receivedBytes.add(Int64(received), ordering: .relaxed)
+        limits.receivedBlocks.add(1, ordering: .relaxed)
+      }
+    }
+  }
+
+  /// Waits until `streams` have received nothing new for 100 ms (at most `patience`).
+  static func drain(_ streams: [DataStream], patience: Duration = .seconds(3)) {
+    let deadline = ContinuousClock.now + patience
+    var last = Int64(-1)
+    var quietSince = ContinuousClock.now
+    while ContinuousClock.now < deadline {
+      let total = streams.reduce(Int64(0)) { $0 + $1.bytes.load(ordering: .relaxed) }
+      if total != last {
+        last = total
+        quietSince = .now
+      } else if quietSince.duration(to: .now) >= .milliseconds(100) {
+        return
+      }
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+  }
+
+  /// `-F` sender: sends the file's bytes a block at a time; at its end the stream
+  /// idles until the test ends (the client's `-n` is the file's size by default).
+  private func fileSendLoop(path: String, blockLength: Int, limits: TestLimits) {
+    let socket = connection
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockLength, alignment: 16)
+    defer { buffer.deallocate() }
+    let file: DiskFile
+    do throws(SyscallError) {
+      file = try DiskFile(path: path, writing: false)
+    } catch {
+      record(error)
+      return
+    }
+    try? socket.socket.setSendTimeout(DataStream.sendWait)
+    var atEnd = false
+    while !stopping.load(ordering: .relaxed) {
+      if atEnd || (limits.hasLimit && limits.sendingDone) {
+        Thread.sleep(forTimeInterval: 0.005)
+        continue
+      }
+      let count: Int
+      do throws(SyscallError) {
+        count = try file.read(into: buffer)
+      } catch {
+        record(error)
+        return
+      }
+      if count == 0 {
+        atEnd = true
+        continue
+      }
+      var offset = 0
+      while offset < count {
+        let sent: Int
+        do throws(SyscallError) {
+          sent = try socket.socket.send(UnsafeRawBufferPointer(rebasing: buffer[offset..<count]))
+        } catch  where error.errno == .wouldBlock {
+          if stopping.load(ordering: .relaxed) { return }
+          continue
+        } catch {
+          record(error)
+          return
+        }
+        offset += sent
+        bytes.add(Int64(sent), ordering: .relaxed)
+        if limits.hasLimit { limits.sentBytes.add(Int64(sent), ordering: .relaxed) }
+      }
+      if limits.hasLimit { limits.sentBlocks.add(1, ordering: .relaxed) }
+    }
+  }
+
+  /// `-F` receiver: copies what arrives into the file.
+  private func fileReceiveLoop(path: String, blockLength: Int, limits: TestLimits) {
+    let socket = connection
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockLength, alignment: 16)
+    defer { buffer.deallocate() }
+    let file: DiskFile
+    do throws(SyscallError) {
+      file = try DiskFile(path: path, writing: true)
+    } catch {
+      record(error)
+      return
+    }
+    while true {
+      let received: Int
+      do throws(SyscallError) {
+        received = try socket.socket.receive(into: buffer)
+        if received > 0 { try file.write(UnsafeRawBufferPointer(rebasing: buffer[..<received])) }
+      } catch {
+        record(error)
+        return
+      }
+      if received == 0 { return }
+      bytes.add(Int64(received), ordering: .relaxed)
+      if limits.hasLimit {
         limits.receivedBytes.add(Int64(received), ordering: .relaxed)
         limits.receivedBlocks.add(1, ordering: .relaxed)
       }

@@ -44,9 +44,10 @@ struct IntervalClock {
   }
 
   /// Whether the last, partial interval is worth reporting: iperf3 drops one
-  /// shorter than a tenth of the interval that moved no bytes.
+  /// shorter than a tenth of the interval that moved no bytes. With `-i 0` it is the
+  /// only one, covering the test (after the omit period), as in iperf3.
   func keepsFinal(at end: ContinuousClock.Instant, bytes: Int64) -> Bool {
-    guard intervalSeconds > 0 else { return false }
+    guard intervalSeconds > 0 else { return true }
     let elapsed = lastTick.duration(to: end).inSeconds
     return !(elapsed < intervalSeconds * 0.1 && bytes == 0)
   }

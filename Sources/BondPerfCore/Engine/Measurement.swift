@@ -57,7 +57,8 @@ final class Measurement {
   func sample(at now: ContinuousClock.Instant, into record: inout TestRecord) {
     let (report, omitEnded) = sampler.step(&clock, at: now)
     if omitEnded { limits.reset() }
-    guard let report else { return }
+    // -i 0: iperf3 reports only the one interval covering the test, not the omit period.
+    guard let report, clock.interval != nil || !report.omitted else { return }
     record.intervals.append(report)
     observer.interval(report, record: record)
   }

@@ -7,6 +7,7 @@ public final class Server: Sendable {
   let makeObserver: @Sendable () -> any TestObserver
   let bond: (any BondWatch)?
   let stopping = Atomic<Bool>(false)
+  let idleExpired = Atomic<Bool>(false)
 
   public init(
     configuration: ServerConfiguration, makeObserver: @escaping @Sendable () -> any TestObserver,
@@ -23,6 +24,9 @@ public final class Server: Sendable {
   }
 
   var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+  /// Whether a one-off server ended because no client came within `--idle-timeout`.
+  public var endedIdle: Bool { idleExpired.load(ordering: .relaxed) }
 
   /// Listens, calls `ready` with the bound address, and serves until
   /// ``stop()`` (or after one test with `oneOff`).

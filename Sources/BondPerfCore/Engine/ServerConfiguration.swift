@@ -21,8 +21,20 @@ public struct ServerConfiguration: Sendable {
   public var messageTimeout: Duration { receiveTimeout * 3 }
   /// How long the client may take to open its data connections.
   public var streamTimeout: Duration = .seconds(30)
-  /// A test that moves no data for this long is abandoned (`--idle-timeout`).
+  /// A test that moves no data for this long is abandoned (`--data-idle-timeout`).
   public var idleTimeout: Duration = .seconds(30)
+  /// iperf3's `--idle-timeout`: when no client has connected for this long the server
+  /// restarts its listener, or, with ``oneOff``, exits; nil waits forever.
+  public var restartAfterIdle: Duration?
+  /// iperf3's `--server-bitrate-limit`: the most bit/s a test may average over
+  /// ``bitrateAveragingSeconds`` (all streams, both directions); nil for no limit.
+  public var bitrateLimit: Int64?
+  /// The window `--server-bitrate-limit` averages over (its `/#` part, default 5 s).
+  public var bitrateAveragingSeconds = 5
+  /// iperf3's socket options for the server's own sockets (`--snd-timeout`, `--cntl-ka`, `-m`).
+  public var tuning = SocketTuning()
+  /// The CPU the server runs on (`-A n`); a client's `server_affinity` overrides it per test.
+  public var cpuAffinity: Int?
   /// The most parallel streams (`-P`) a client may ask for (`--max-streams`).
   public var maxStreams = TestBounds.streams.upperBound
   /// The longest test the server runs (`--max-duration`); `nil` for no limit.

@@ -14,6 +14,8 @@ final class ServerListener {
   var configuration: ServerConfiguration { server.configuration }
   var testNumber = 1
   private var pending: [PendingControl] = []
+  /// How often `--idle-timeout` restarted the listener.
+  private var restarts = 0
 
   init(server: Server, socket: SharedSocket) {
     self.server = server
@@ -36,7 +38,8 @@ final class ServerListener {
     } else {
       address = configuration.family == .ipv4 ? .unspecifiedIPv4 : .unspecifiedIPv6
     }
-    let socket = try Socket(family: address.isIPv4 ? .ipv4 : .ipv6)
+    let socket = try Socket(
+      family: address.isIPv4 ? .ipv4 : .ipv6, protocol: configuration.tuning.socketProtocol)
     try socket.setReuseAddress(true)
     if !address.isIPv4 { try socket.setIPv6Only(configuration.family == .ipv6) }
     if let device = configuration.bindDevice { try socket.bindToDevice(device) }
@@ -63,6 +66,7 @@ final class ServerListener {
           + "Server listening on \(listeningPort) (test #\(testNumber))\n"
           + "-----------------------------------------------------------")
       guard let (client, cookie) = try waitForClient(observer) else { return }
+      try? configuration.tuning.applyToControl(client.control.shared.socket)
       // Whoever else was still sending a cookie would wait for the whole test.
       for other in pending { other.control.refuse() }
       pending.removeAll()
@@ -79,8 +83,25 @@ final class ServerListener {
   /// Accepts control connections and reads their cookies, all at once, until
   /// one has sent a whole cookie; nil when the server stops.
   private func waitForClient(_ observer: any TestObserver) throws -> (PendingControl, Cookie)? {
+    var idleSince = ContinuousClock.now
     while !server.isStopping {
       let now = ContinuousClock.now
+      if let limit = configuration.restartAfterIdle, pending.isEmpty,
+        idleSince.duration(to: now) >= limit
+      {
+        // iperf3's --idle-timeout: a one-off server gives up; others start afresh.
+        if configuration.oneOff {
+          server.idleExpired.store(true, ordering: .relaxed)
+          return nil
+        }
+        restarts += 1
+        observer.debug(
+          "Server restart (#\(restarts)) in idle state as no connection request was "
+            + "received for \(limit) (--idle-timeout)")
+        try reopenListener(window: listenerWindow, force: true)
+        idleSince = .now
+      }
+      if !pending.isEmpty { idleSince = now }
       pending.removeAll { waiting in
         guard now >= waiting.expiry else { return false }
         observer.warning(
@@ -177,8 +198,8 @@ final class ServerListener {
   ///
   /// - Throws: A ``PerfError`` if the port can't be bound again; the server then stops
   ///   after this test, since it has nothing left to listen on.
-  func reopenListener(window: Int?) throws {
-    guard window != listenerWindow else { return }
+  func reopenListener(window: Int?, force: Bool = false) throws {
+    guard force || window != listenerWindow else { return }
     while let queued = try? socket.socket.acceptIfReady() {
       let peer = queued.peer
       ControlConnection(queued.socket, peer: peer).refuse()

@@ -45,10 +45,10 @@ final class ServerSession {
     try? control.shared.socket.shutdown(.both)
   }
 
-  private func sendError(_ code: IperfErrorCode) {
+  private func sendError(_ code: IperfErrorCode, errno: Int32 = 0) {
     guard !errorSent else { return }
     errorSent = true
-    try? control.send(bytes: Framing.serverError(code))
+    try? control.send(bytes: Framing.serverError(code, errno: errno))
   }
 
   /// Sends SERVER_ERROR with `code` and returns the error for the server's log.
@@ -90,10 +90,15 @@ final class ServerSession {
   private func serveTest() throws {
     let peer = control.peer
     try? control.shared.socket.setNoDelay(true)
+    observer.beginTest()
     observer.notice("Accepted connection from \(peer.ip), port \(peer.port)")
     try send(.paramExchange)
     let parameters = try receiveParameters()
+    observer.debug(
+      "received parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
     try checkLimits(parameters)
+    try applyAffinity(parameters)
+    defer { if affinitySet { CPUAffinity.clear() } }
     try listener.reopenListener(window: parameters.window)
     try send(.createStreams)
     try acceptStreams(parameters)
@@ -111,8 +116,13 @@ final class ServerSession {
       : TestLimits(byteLimit: parameters.num, blockLimit: parameters.blockCount)
     let measurement = Measurement(
       streams: streams, parameters: parameters, interval: configuration.interval,
-      dataPath: configuration.dataPath, limits: limits, bond: bond, observer: observer)
+      dataPath: dataPath(for: parameters), limits: limits, bond: bond, observer: observer)
     try measure(measurement, parameters)
+    if configuration.dataPath.diskFile != nil {
+      // -F: an iperf3 client sends TEST_END once it has written its last bytes, not
+      // once they arrived; let them land in the file before the streams close.
+      DataStream.drain(streams.filter { !$0.localSends })
+    }
 
     // TEST_END: close the data sockets, last sample, print, then exchange. Receivers
     // read what is already queued before they see the shutdown, so those bytes count.
@@ -135,8 +145,10 @@ final class ServerSession {
       return parameters
     } catch {
       let reason = (error as? PerfError)?.underlying ?? error
+      // Tell an iperf3 client why (IENOSCTP, IENUMSTREAMS, ...), not just IERECVPARAMS.
+      let code = (reason as? ConversationError)?.iperfErrorCode ?? .receiveParameters
       throw refusal(
-        .receiveParameters, "unable to receive parameters from client: \(reason)",
+        code, "unable to receive parameters from client: \(reason)",
         underlying: error as? PerfError)
     }
   }
@@ -196,6 +208,8 @@ final class ServerSession {
     let watchdog = testDeadline(parameters, start: measurement.start)
     var lastProgress = measurement.start
     var lastTotal: Int64 = 0
+    var rateWindow = BitrateWindow(
+      limit: configuration.bitrateLimit, seconds: configuration.bitrateAveragingSeconds)
     while true {
       let now = ContinuousClock.now
       if listener.server.isStopping {
@@ -206,6 +220,13 @@ final class ServerSession {
         throw refusal(.serverTestDurationExpired, watchdog.reason)
       }
       let total = streams.reduce(Int64(0)) { $0 + $1.bytes.load(ordering: .relaxed) }
+      if let average = rateWindow.exceeded(total: total, at: now) {
+        throw refusal(
+          .totalRate,
+          "the test averaged \(Int64(average)) bit/s over \(configuration.bitrateAveragingSeconds) s, "
+            + "above this server's limit of \(configuration.bitrateLimit ?? 0) "
+            + "(--server-bitrate-limit)")
+      }
       if total != lastTotal {
         lastTotal = total
         lastProgress = now
@@ -270,6 +291,33 @@ final class ServerSession {
     }
   }
 
+  /// Whether this test pinned the server's thread to a CPU (undone after the test).
+  private var affinitySet = false
+
+  /// Pins the server's thread, and so the test's stream threads, to the CPU the client
+  /// asked for (`-A n,m` sends `server_affinity`), else to the server's own `-A`.
+  private func applyAffinity(_ parameters: TestParameters) throws {
+    guard let cpu = parameters.serverAffinity ?? configuration.cpuAffinity else { return }
+    do {
+      try CPUAffinity.pin(to: cpu)
+      affinitySet = true
+      observer.debug("test threads pinned to CPU \(cpu) (-A)")
+    } catch {
+      // iperf3 prints the errno after IEAFFINITY's text ("unable to set CPU affinity: ...").
+      sendError(.affinity, errno: error.errno.rawValue)
+      throw PerfError(.refused, "\(error) (the client asked for server CPU \(cpu))")
+    }
+  }
+
+  /// This test's data path: the server's own (`-Z`, `--receive-copy`, `--skip-rx-copy`),
+  /// with the client's `skip_rx_copy` and `repeating_payload` requests.
+  private func dataPath(for parameters: TestParameters) -> DataPath {
+    var path = configuration.dataPath
+    if parameters.skipReceiveCopy { path.receiveCopies = false }
+    if parameters.repeatingPayload { path.repeatingPayload = true }
+    return path
+  }
+
   /// Refuses a test the server's limits don't allow (`--max-streams`, `--max-duration`).
   private func checkLimits(_ parameters: TestParameters) throws {
     if parameters.parallel > configuration.maxStreams {
@@ -277,6 +325,15 @@ final class ServerSession {
         .numberOfStreams,
         "refused a test with \(parameters.parallel) parallel streams: "
           + "this server allows \(configuration.maxStreams) (--max-streams)")
+    }
+    if let limit = configuration.bitrateLimit, let rate = parameters.bandwidth, rate > 0 {
+      let total = rate * Int64(parameters.parallel) * (parameters.bidirectional ? 2 : 1)
+      if total > limit {
+        throw refusal(
+          .totalRate,
+          "refused a test asking for \(total) bit/s in all: "
+            + "this server allows \(limit) (--server-bitrate-limit)")
+      }
     }
     if let maximum = configuration.maxDuration, parameters.time > 0,
       Duration.seconds(parameters.time + parameters.omit) > maximum
@@ -333,6 +390,14 @@ final class ServerSession {
       return
     }
     if let congestion = parameters.congestion { try? socket.setCongestionControl(congestion) }
+    var tuning = configuration.tuning
+    if let tos = parameters.tos, tos != 0 { tuning.typeOfService = tos }
+    do {
+      try tuning.applyToData(socket, family: peer.family)
+    } catch {
+      socket.close()
+      throw refusal(tuning.typeOfService != nil ? .setTOS : .setUserTimeout, "\(error)")
+    }
     if parameters.noDelay { try? socket.setNoDelay(true) }
     let local = try socket.localAddress
     let shared = SharedSocket(socket)

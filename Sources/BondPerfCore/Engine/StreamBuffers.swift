@@ -25,6 +25,28 @@ enum StreamBuffers {
     return try MemoryFile(name: "bondperf-payload", contents: UnsafeRawBufferPointer(buffer.bytes))
   }
 
+  /// iperf2's payload, `0123456789` over and over (`--repeating-payload`), page-aligned.
+  static let repeatingPayload: Result<PageBuffer, SyscallError> = Result {
+    () throws(SyscallError) -> PageBuffer in
+    let buffer = try PageBuffer(byteCount: maximumLength)
+    fillRepeating(buffer.bytes)
+    return buffer
+  }
+
+  /// A memory file holding ``repeatingPayload``, for `sendfile(2)`.
+  static let repeatingPayloadFile: Result<MemoryFile, SyscallError> = Result {
+    () throws(SyscallError) -> MemoryFile in
+    let buffer = try repeatingPayload.get()
+    Signals.ignoreBrokenPipe()
+    return try MemoryFile(
+      name: "bondperf-repeating", contents: UnsafeRawBufferPointer(buffer.bytes))
+  }
+
+  /// Fills `bytes` with the ASCII digits 0-9, repeated, as iperf3's `--repeating-payload`.
+  static func fillRepeating(_ bytes: UnsafeMutableRawBufferPointer) {
+    for index in 0..<bytes.count { bytes[index] = UInt8(ascii: "0") + UInt8(index % 10) }
+  }
+
   /// Where copying receivers put what they read; never read back.
   static let sink: Result<PageBuffer, SyscallError> = Result {
     () throws(SyscallError) -> PageBuffer in

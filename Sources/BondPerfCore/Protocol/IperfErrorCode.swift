@@ -13,6 +13,22 @@ public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomString
 
   /// IENUMSTREAMS.
   public static let numberOfStreams = IperfErrorCode(rawValue: 6)
+  /// IEDURATION.
+  public static let duration = IperfErrorCode(rawValue: 5)
+  /// IEBLOCKSIZE.
+  public static let blockSize = IperfErrorCode(rawValue: 7)
+  /// IEBUFSIZE.
+  public static let bufferSize = IperfErrorCode(rawValue: 8)
+  /// IEMSS.
+  public static let mss = IperfErrorCode(rawValue: 10)
+  /// IEOMIT.
+  public static let omit = IperfErrorCode(rawValue: 12)
+  /// IEUNIMP.
+  public static let notImplemented = IperfErrorCode(rawValue: 13)
+  /// IEENDCONDITIONS.
+  public static let endConditions = IperfErrorCode(rawValue: 16)
+  /// IENOSCTP.
+  public static let noSCTP = IperfErrorCode(rawValue: 18)
   /// IETOTALRATE.
   public static let totalRate = IperfErrorCode(rawValue: 27)
   /// IEMAXSERVERTESTDURATIONEXCEEDED.
@@ -39,6 +55,16 @@ public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomString
   public static let noMessage = IperfErrorCode(rawValue: 144)
   /// IESERVERTESTDURATIONEXPIRED.
   public static let serverTestDurationExpired = IperfErrorCode(rawValue: 160)
+  /// IESETTOS.
+  public static let setTOS = IperfErrorCode(rawValue: 125)
+  /// IESETFLOW.
+  public static let setFlowLabel = IperfErrorCode(rawValue: 127)
+  /// IEPROTOCOL.
+  public static let protocolDoesNotExist = IperfErrorCode(rawValue: 131)
+  /// IEAFFINITY.
+  public static let affinity = IperfErrorCode(rawValue: 132)
+  /// IESETUSERTIMEOUT.
+  public static let setUserTimeout = IperfErrorCode(rawValue: 148)
   /// IESTREAMLISTEN.
   public static let streamListen = IperfErrorCode(rawValue: 202)
   /// IESTREAMWRITE.
@@ -47,7 +73,15 @@ public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomString
   public static let streamID = IperfErrorCode(rawValue: 208)
 
   private static let texts: [Int32: (name: String, text: String)] = [
+    5: ("IEDURATION", "test duration too long (maximum = 86400 seconds)"),
     6: ("IENUMSTREAMS", "number of parallel streams too large (maximum = 128)"),
+    7: ("IEBLOCKSIZE", "block size too large (maximum = 1048576 bytes)"),
+    8: ("IEBUFSIZE", "socket buffer size too large (maximum = 536870912 bytes)"),
+    10: ("IEMSS", "TCP MSS too large (maximum = 9216 bytes)"),
+    12: ("IEOMIT", "bogus value for --omit"),
+    13: ("IEUNIMP", "an option you are trying to set is not implemented yet"),
+    16: ("IEENDCONDITIONS", "only one test end condition (-t, -n, -k) may be specified"),
+    18: ("IENOSCTP", "no SCTP support available"),
     27: ("IETOTALRATE", "total required bandwidth is larger than server limit"),
     37: (
       "IEMAXSERVERTESTDURATIONEXCEEDED",
@@ -64,6 +98,11 @@ public struct IperfErrorCode: RawRepresentable, Sendable, Hashable, CustomString
     142: ("IEAUTHTEST", "test authorization failed"),
     144: ("IENOMSG", "idle timeout for receiving data"),
     160: ("IESERVERTESTDURATIONEXPIRED", "server test duration expired"),
+    125: ("IESETTOS", "unable to set IP TOS"),
+    127: ("IESETFLOW", "unable to set IPv6 flow label"),
+    131: ("IEPROTOCOL", "protocol does not exist"),
+    132: ("IEAFFINITY", "unable to set CPU affinity"),
+    148: ("IESETUSERTIMEOUT", "unable to set TCP USER_TIMEOUT"),
     202: ("IESTREAMLISTEN", "unable to start stream listener"),
     205: ("IESTREAMWRITE", "unable to write to stream socket"),
     208: ("IESTREAMID", "stream has an invalid id"),

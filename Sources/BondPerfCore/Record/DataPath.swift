@@ -10,6 +10,10 @@ public struct DataPath: Sendable, Hashable {
   /// Copy received bytes into user memory, as iperf3 does, instead of discarding them
   /// in the kernel (`--receive-copy`).
   public var receiveCopies: Bool
+  /// Send iperf2's repeating `0123456789` instead of random bytes (`--repeating-payload`).
+  public var repeatingPayload = false
+  /// iperf3's `-F`: senders send this file's bytes, receivers write what arrives to it.
+  public var diskFile: String?
 
   public init(sendsFromFile: Bool = false, receiveCopies: Bool = false) {
     self.sendsFromFile = sendsFromFile

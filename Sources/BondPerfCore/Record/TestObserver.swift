@@ -14,6 +14,13 @@ public protocol TestObserver: AnyObject, Sendable {
   /// One line about something refused or dropped outside a test (a client
   /// outside `--allow`, a connection that never sent its cookie).
   func warning(_ text: String)
+  /// A client has connected: what is printed from here on is this test's server
+  /// output (`--get-server-output`), without the listening banner before it.
+  func beginTest()
+}
+
+extension TestObserver {
+  public func beginTest() {}
 }
 
 extension TestObserver {

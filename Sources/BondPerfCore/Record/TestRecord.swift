@@ -9,6 +9,8 @@ public struct TestRecord: Sendable {
   public var serverOutputText: String?
   /// bondperf's own `bond` object for `-J` (set by the pinning layer).
   public var bond: JSONValue?
+  /// bondperf's `bondperf` member of `-J` (how it was invoked, its defaults); nil to leave it out.
+  public var invocation: JSONValue?
   /// Members of the peer's results beyond iperf3's (a bondperf server's per-slave truth).
   public var peerExtra: [(String, JSONValue)] = []
   /// Streams that stalled while others moved (client only), in the order they were found.

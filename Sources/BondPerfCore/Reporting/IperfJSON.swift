@@ -11,6 +11,7 @@ public enum IperfJSON {
     if let title = record.start?.parameters.title { top.append(("title", .string(title))) }
     if let extra = record.start?.parameters.extraData { top.append(("extra_data", .string(extra))) }
     if let bond = record.bond { top.append(("bond", bond)) }
+    if let invocation = record.invocation { top.append(("bondperf", invocation)) }
     if let json = record.serverOutputJSON { top.append(("server_output_json", json)) }
     if let text = record.serverOutputText { top.append(("server_output_text", .string(text))) }
     if let error = record.error { top.append(("error", .string(error))) }

@@ -8,6 +8,9 @@ public final class OutputSink: Sendable {
   private let file: OutputFile?
   private let broken = Atomic<Bool>(false)
   private let captured = Mutex<String?>(nil)
+  /// What starts each line written (`--timestamps`, `-T`), and whether the next
+  /// write starts a line.
+  private let prefix = Mutex<(make: (@Sendable () -> String)?, atLineStart: Bool)>((nil, true))
 
   /// Writes to `file`; `nil` discards everything (but still captures).
   public init(file: OutputFile? = .standardOutput) {
@@ -29,10 +32,16 @@ public final class OutputSink: Sendable {
   /// Whether a write has failed, after which nothing more is written.
   public var isBroken: Bool { broken.load(ordering: .relaxed) }
 
+  /// Starts every line written from now on with what `make` returns (iperf3's
+  /// `--timestamps` and `-T TITLE`); the captured server output gets it too.
+  public func prefixLines(with make: @escaping @Sendable () -> String) {
+    prefix.withLock { $0.make = make }
+  }
+
   public func write(_ text: String) {
+    var text = prefixed(text)
     captured.withLock { if $0 != nil { $0? += text } }
     guard let file, !broken.load(ordering: .relaxed) else { return }
-    var text = text
     let failed = text.withUTF8 { bytes in
       do {
         try file.writeAll(UnsafeRawBufferPointer(bytes))
@@ -45,6 +54,21 @@ public final class OutputSink: Sendable {
   }
 
   public func line(_ text: String) { write(text + "\n") }
+
+  /// `text` with the line prefix at the start of each line, if one is set.
+  private func prefixed(_ text: String) -> String {
+    prefix.withLock { state in
+      guard let make = state.make, !text.isEmpty else { return text }
+      let start = make()
+      var result = ""
+      for character in text {
+        if state.atLineStart { result += start }
+        result.append(character)
+        state.atLineStart = character == "\n"
+      }
+      return result
+    }
+  }
 
   /// Starts keeping a copy of what is written (for `--get-server-output`).
   func startCapture() { captured.withLock { $0 = "" } }

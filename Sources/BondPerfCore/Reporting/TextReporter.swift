@@ -11,18 +11,23 @@ public final class TextReporter: TestObserver {
   private let endedWithSeparator = Mutex<Bool>(false)
   private let summary = OnceFlag()
   private let slaveLegend = OnceFlag()
+  /// iperf3's `-V`: the test's settings when it starts, "Test Complete" before the summary.
+  let verbose: Bool
 
   public init(
     sink: OutputSink = OutputSink(), slaveNames: [String] = [],
-    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }
+    trailer: @escaping @Sendable (TestRecord) -> String = { _ in "" }, verbose: Bool = false
   ) {
     self.sink = sink
     self.slaveNames = slaveNames
     self.trailer = trailer
+    self.verbose = verbose
     sink.startCapture()
   }
 
   public func notice(_ text: String) { sink.line(text) }
+
+  public func beginTest() { sink.startCapture() }
 
   public func warning(_ text: String) { sink.line("bondperf: \(text)") }
 
@@ -32,6 +37,18 @@ public final class TextReporter: TestObserver {
 
   public func started(_ record: TestRecord) {
     guard let start = record.start else { return }
+    if verbose {
+      let parameters = start.parameters
+      let ending =
+        parameters.num > 0
+        ? "\(parameters.num) bytes to send"
+        : parameters.blockCount > 0
+          ? "\(parameters.blockCount) blocks to send" : "\(parameters.time) second test"
+      sink.line(
+        "Starting Test: protocol: TCP, \(parameters.parallel) streams, "
+          + "\(parameters.effectiveLength) byte blocks, omitting \(parameters.omit) seconds, "
+          + "\(ending), tos \(parameters.tos ?? 0)")
+    }
     if start.parameters.reverse && start.role == .client {
       sink.line("Reverse mode, remote host \(start.peerHost) is sending")
     }
@@ -105,6 +122,7 @@ public final class TextReporter: TestObserver {
   private func printSummary(_ record: TestRecord) {
     guard summary.claim() else { return }
     if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
+    if verbose { sink.line("Test Complete. Summary Results:") }
     for line in TextReport.summary(record) { sink.line(line) }
   }
 

@@ -14,7 +14,8 @@ public enum Units {
 
   /// `31.1 Gbits/sec`, `940 Mbits/sec`.
   public static func bitsPerSecond(_ value: Double) -> String {
-    scaled(
+    if let formatted = RateFormat.text(bitsPerSecond: value) { return formatted }
+    return scaled(
       value, base: 1000,
       suffixes: ["bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"])
   }

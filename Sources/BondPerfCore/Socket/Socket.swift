@@ -50,12 +50,15 @@ public struct Socket: ~Copyable, Sendable {
   /// - Parameters:
   ///   - family: IPv4 or IPv6.
   ///   - type: Stream (TCP, the default) or datagram (UDP).
+  ///   - protocol: The protocol number; 0 for the type's default, 262 for MPTCP (`-m`).
   /// - Throws: A ``SyscallError`` for `socket`.
   ///
   /// The corresponding C function is `socket(2)`.
-  public init(family: AddressFamily, type: SocketType = .stream) throws(SyscallError) {
+  public init(
+    family: AddressFamily, type: SocketType = .stream, protocol: CInt = 0
+  ) throws(SyscallError) {
     let kind = type.rawValue | CInt(SOCK_CLOEXEC.rawValue)
-    descriptor = try systemCall("socket") { Glibc.socket(family.rawValue, kind, 0) }
+    descriptor = try systemCall("socket") { Glibc.socket(family.rawValue, kind, `protocol`) }
   }
 
   /// Takes ownership of an open descriptor, such as one from ``releaseDescriptor()``.

@@ -31,6 +31,8 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
   public var ip: IPAddress
   /// The port, in host byte order.
   public var port: UInt16
+  /// IPv6 flow information sent with `connect` (the flow label, `-L`); 0 for none.
+  public var flowInfo: UInt32 = 0
 
   /// Creates a socket address.
   ///
@@ -86,6 +88,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
       var address = sockaddr_in6()
       address.sin6_family = sa_family_t(AF_INET6)
       address.sin6_port = port.bigEndian
+      address.sin6_flowinfo = flowInfo.bigEndian
       withUnsafeMutableBytes(of: &address.sin6_addr) { $0.copyBytes(from: ip.bytes) }
       return try withUnsafePointer(to: &address) { (pointer) throws(Failure) -> Result in
         try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {

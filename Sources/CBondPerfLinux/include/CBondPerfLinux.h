@@ -18,4 +18,21 @@ int cbondperf_memfd_create(const char *name);
 /// The corresponding C function is `ioctl(2)` with `SIOCOUTQ` (tcp(7)).
 int cbondperf_unacknowledged_bytes(int descriptor, int *bytes);
 
+/// Pins the calling thread to CPU `cpu`; threads it starts afterwards inherit it
+/// (iperf3's `-A`). `CPU_SET` is a macro, which Swift can't use, hence the shim.
+/// Returns 0, -1 with `errno` set, or -2 when `cpu` is out of range.
+///
+/// The corresponding C function is `sched_setaffinity(2)`.
+int cbondperf_set_thread_cpu(int cpu);
+
+/// Lets the calling thread run on every configured CPU again. Returns 0 or -1 with `errno`.
+///
+/// The corresponding C function is `sched_setaffinity(2)`.
+int cbondperf_clear_thread_cpu(void);
+
+/// How many CPUs the calling thread may run on, or -1 with `errno`.
+///
+/// The corresponding C function is `sched_getaffinity(2)` with `CPU_COUNT`.
+int cbondperf_thread_cpu_count(void);
+
 #endif
