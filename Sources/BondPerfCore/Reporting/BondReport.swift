@@ -256,9 +256,12 @@ public enum BondReport {
     members.append(("per_slave", rowsJSON(localRows)))
     let peer = peerTotals(record.peerExtra)
     if !peer.isEmpty {
-      let peerRows = rows(
+      var peerRows = rows(
         description: description, record: record, totals: peer, clientCounters: false)
+      let spread = SwitchSpread.detected(local: localRows, peer: peerRows)
+      if spread { peerRows = SwitchSpread.marked(peerRows) }
       members.append(("peer_per_slave", rowsJSON(peerRows)))
+      if spread { members.append(("receive_side", .string(SwitchSpread.advice))) }
     }
     if let context,
       let diagnosis = BondDiagnosis.make(

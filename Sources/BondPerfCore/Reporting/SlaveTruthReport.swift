@@ -22,11 +22,14 @@ public enum SlaveTruthReport {
     }
     let peer = BondReport.peerTotals(record.peerExtra)
     if !peer.isEmpty {
-      let rows = BondReport.rows(
+      var rows = BondReport.rows(
         description: description, record: record, totals: peer, clientCounters: false)
+      let spread = SwitchSpread.detected(local: local, peer: rows)
+      if spread { rows = SwitchSpread.marked(rows) }
       lines.append(
         BondReport.table(
           title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
+      if spread { lines.append("note: \(SwitchSpread.advice)") }
     }
     if let context,
       let diagnosis = BondDiagnosis.make(
