@@ -95,8 +95,10 @@ struct ClientBond {
       ? nil : SlaveCounterMonitor(slaves: description.slaveNames, roots: roots)
     let summary = plan.summary
     let note = plan.note
-    let context = BondDiagnosis.Context(
+    var diagnosisContext = BondDiagnosis.Context(
       ceiling: ceiling, kind: plan.kind, missingMACFlags: plan.missingMACFlags)
+    diagnosisContext.calibrated = calibration != nil
+    let context = diagnosisContext
     return BondSetup(
       slaveNames: description.slaveNames, monitor: monitor,
       decorating: { record in

@@ -111,10 +111,11 @@ struct SwitchTests {
 
   @Test(.timeLimit(.minutes(3)))
   func withoutCalibrationTheReceiveSideSpreadIsNamed() async throws {
-    // Seed 5's switch sends two of the four plainly pinned streams to one server slave.
-    try await withSwitch("l4", seed: 5) {
+    // Seed 1's switch sends two of the four plainly pinned streams to one server slave.
+    try await withSwitch("l4", seed: 1) {
       let (_, document) = try runClient(["-J", "-P", "4", "-t", "3"])
-      let bond = try #require(try #require(document)["bond"] as? [String: Any])
+      let doc = try #require(document)
+      let bond = try #require(doc["bond"] as? [String: Any])
       let advice = bond["receive_side"] as? String
       #expect(advice?.contains("run with --calibrate") == true, "\(bond)")
       let peer = try #require(bond["peer_per_slave"] as? [[String: Any]])

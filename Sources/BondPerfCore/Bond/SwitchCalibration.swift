@@ -18,6 +18,7 @@ public struct SwitchCalibration: Sendable {
 
   /// One calibrated stream: its port, its client slave and the server slave it reached.
   public struct Stream: Sendable, Hashable {
+    /// The stream's index i (0-based, as in "stream i on slave i mod n").
     public var id: Int
     public var localPort: UInt16
     public var slave: Int

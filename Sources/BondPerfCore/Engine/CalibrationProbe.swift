@@ -92,8 +92,8 @@ public struct CalibrationProbe: Sendable {
     _ = try expect(.sendResults)
     let results = TestResults(
       cpuUtilTotal: 0, cpuUtilUser: 0, cpuUtilSystem: 0, senderHasRetransmits: 0,
-      streams: streams.indices.map {
-        StreamResult(id: $0 + 1, bytes: Int64(Self.bytesPerProbe), endTime: 0.1)
+      streams: StreamID.assignments(parallel: streams.count, mode: .normal).map {
+        StreamResult(id: $0.id, bytes: Int64(Self.bytesPerProbe), endTime: 0.1)
       })
     try control.send(bytes: conversation.results(results))
     guard case .peerResults(let peer) = try expect(.peerResults(results)) else {

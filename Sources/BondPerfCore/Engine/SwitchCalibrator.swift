@@ -33,7 +33,8 @@ public struct SwitchCalibrator: Sendable {
     ) -> CalibrationOutcome {
       CalibrationOutcome(
         verdict: verdict, probes: probes, seconds: start.duration(to: .now).inSeconds,
-        streams: chosen, reason: reason, serverSlaves: servers, serverAnswered: answered)
+        streams: chosen, reason: reason, serverSlaves: servers, serverAnswered: answered,
+        streamIDs: StreamID.assignments(parallel: streams, mode: .normal).map(\.id))
     }
     let slaveOf: (UInt16) -> Int? = { planner.slaves(of: $0)?.local }
     var calibration: SwitchCalibration?
@@ -158,6 +159,8 @@ public struct CalibrationOutcome: Sendable {
   public var serverSlaves: [String]
   /// False when the server is not a bondperf server (iperf3).
   public var serverAnswered: Bool
+  /// iperf3's stream id of stream index i (the `id` in `-J`).
+  public var streamIDs: [Int] = []
 
   public var json: JSONValue {
     .object([
@@ -169,7 +172,7 @@ public struct CalibrationOutcome: Sendable {
         .array(
           streams.map { stream in
             .object([
-              ("id", .int(Int64(stream.id))),
+              ("id", .int(Int64(stream.id < streamIDs.count ? streamIDs[stream.id] : stream.id))),
               ("local_port", .int(Int64(stream.localPort))),
               ("slave", .int(Int64(stream.slave))),
               ("peer_slave", stream.peerSlave.map { .int(Int64($0)) } ?? .null),

@@ -258,7 +258,8 @@ public enum BondReport {
     if !peer.isEmpty {
       var peerRows = rows(
         description: description, record: record, totals: peer, clientCounters: false)
-      let spread = SwitchSpread.detected(local: localRows, peer: peerRows)
+      let spread =
+        context?.calibrated != true && SwitchSpread.detected(local: localRows, peer: peerRows)
       if spread { peerRows = SwitchSpread.marked(peerRows) }
       members.append(("peer_per_slave", rowsJSON(peerRows)))
       if spread { members.append(("receive_side", .string(SwitchSpread.advice))) }

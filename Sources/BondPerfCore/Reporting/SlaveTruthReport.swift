@@ -24,7 +24,8 @@ public enum SlaveTruthReport {
     if !peer.isEmpty {
       var rows = BondReport.rows(
         description: description, record: record, totals: peer, clientCounters: false)
-      let spread = SwitchSpread.detected(local: local, peer: rows)
+      let spread =
+        context?.calibrated != true && SwitchSpread.detected(local: local, peer: rows)
       if spread { rows = SwitchSpread.marked(rows) }
       lines.append(
         BondReport.table(
