@@ -150,9 +150,10 @@ struct BondOptions: ParsableArguments {
     guard pinning.calibrate else {
       return bond.apply(plan, to: &configuration, ceiling: bond.ceiling)
     }
-    guard configuration.parameters.mode == .normal else {
+    if configuration.parameters.mode != .normal && bond.description.slaveNames.isEmpty {
       throw ValidationErrorText(
-        "--calibrate probes the client-to-server direction only; drop -R/--bidir or --calibrate")
+        "--calibrate with -R/--bidir watches this host's slaves: name them "
+          + "(--slaves s0,s1,...) instead of giving a count")
     }
     let calibration = try bond.calibrate(
       plan: plan, parameters: configuration.parameters, configuration: configuration,

@@ -58,10 +58,14 @@ struct ClientBond {
       bindDevice: configuration.bindDevice)
     probe.connectTimeout = configuration.connectTimeout
     var planner = plan.planner
-    planner.peer = nil
+    if parameters.mode == .normal {
+      planner.peer = nil
+    } else {
+      // The server's replies: watch this host's slaves for where they arrive.
+      probe.localSlaves = description.slaveNames
+    }
     let calibrator = SwitchCalibrator(
-      probe: probe, planner: planner,
-      streams: StreamID.connectionCount(parallel: parameters.parallel, mode: parameters.mode),
+      probe: probe, planner: planner, parallel: parameters.parallel, mode: parameters.mode,
       budget: .milliseconds(Int(budget * 1000)))
     let outcome = calibrator.run()
     if !outcome.serverAnswered {

@@ -82,7 +82,11 @@ struct SwitchCalibrationTests {
     // Every probe reaches server slave 0 or 1 only: streams 2 and 3 stay unmatched.
     observe(&calibration, ports: 40000..<40008, n: 4) { Self.packets(on: Int($0) % 2, of: 4) }
     let need = calibration.wanted(perStream: 8, limit: 64)
-    #expect(need == [2: 8, 3: 8])
+    #expect(
+      need == [
+        SwitchCalibration.Want(slave: 2, peerSlave: nil): 8,
+        SwitchCalibration.Want(slave: 3, peerSlave: nil): 8,
+      ])
     #expect(calibration.assignment().map { $0 == nil } == [false, false, true, true])
   }
 
@@ -138,5 +142,25 @@ struct SwitchCalibrationTests {
     #expect(round.serverSlaves == ["s0", "s1"])
     #expect(round.arrivals[40000] == [0, 12])
     #expect(!CalibrationProbe.round(from: [], probed: [40000]).answered)
+  }
+
+  @Test func reverseStreamsAreMatchedOnTheClientsSlaves() {
+    // -R: the server sends; its reply slave is the model's, the client slave observed.
+    var calibration = SwitchCalibration(
+      clientSlaves: 4, serverSlaves: 4, senders: [false, false, false, false])
+    var returns: [UInt16: [Int]] = [:]
+    for port in UInt16(40000)..<40256 {
+      returns[port] = Self.packets(on: Self.l4(port, seed: 9, slaves: 4), of: 4)
+    }
+    calibration.observe(probed: Array(returns.keys), arrivals: [:], returns: returns) {
+      (Int($0) % 4, Int($0 / 4) % 4)
+    }
+    #expect(calibration.switchVerdict == nil)
+    let chosen = calibration.assignment().compactMap { $0 }
+    #expect(chosen.count == 4)
+    for (index, stream) in chosen.enumerated() {
+      #expect(Int(stream.localPort / 4) % 4 == index % 4, "the server sends on slave i mod m")
+      #expect(Self.l4(stream.localPort, seed: 9, slaves: 4) == index % 4)
+    }
   }
 }

@@ -126,6 +126,35 @@ struct SwitchTests {
   }
 
   @Test(.timeLimit(.minutes(3)))
+  func reverseAndBidirAreCalibratedBothWays() async throws {
+    // Seed 3: plain pinning with -R reaches only 2 of the client's 4 links.
+    try await withSwitch("l4", seed: 3) {
+      let (_, plain) = try runClient(["-J", "-P", "4", "-t", "2", "-R"])
+      let plainDocument = try #require(plain)
+      let plainBond = try #require(plainDocument["bond"] as? [String: Any])
+      #expect(plainBond["receive_side"] != nil, "the client's rx shows the switch")
+      let (_, reverse) = try runClient(["-J", "-P", "4", "-t", "4", "-O", "1", "-R", "--calibrate"])
+      let reversed = try #require(reverse)
+      #expect(try Self.calibration(reversed)["verdict"] as? String == "spread")
+      #expect(Self.received(reversed) >= 0.9 * Self.ceiling, "-R \(Self.received(reversed) / 1e6)")
+      let (_, bidir) = try runClient([
+        "-J", "-P", "4", "-t", "4", "-O", "1", "--bidir", "--calibrate",
+      ])
+      let both = try #require(bidir)
+      #expect(try Self.calibration(both)["verdict"] as? String == "spread")
+      let bothCalibration = try Self.calibration(both)
+      let streams = try #require(bothCalibration["streams"] as? [[String: Any]])
+      #expect(streams.count == 8)
+      let end = try #require(both["end"] as? [String: Any])
+      let forward = (end["sum_received"] as? [String: Any])?["bits_per_second"] as? Double ?? 0
+      let back =
+        (end["sum_received_bidir_reverse"] as? [String: Any])?["bits_per_second"] as? Double ?? 0
+      #expect(forward >= 0.85 * Self.ceiling, "forward \(forward / 1e6)")
+      #expect(back >= 0.85 * Self.ceiling, "reverse \(back / 1e6)")
+    }
+  }
+
+  @Test(.timeLimit(.minutes(3)))
   func l3SwitchSaysPortsCannotSteer() async throws {
     try await withSwitch("l3") {
       let (output, document) = try runClient(["-J", "-P", "4", "-t", "2", "--calibrate"])

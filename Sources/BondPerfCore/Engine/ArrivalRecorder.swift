@@ -1,14 +1,18 @@
 import Foundation
 import Synchronization
 
-/// The server side of calibration: while a probe test runs, counts each
-/// client flow's packets per slave they arrived on, with a packet tap on
-/// every watched slave. Flows are the client's TCP connections to the test's
-/// port, keyed by their source port; other traffic on the slaves is ignored.
+/// Calibration's eyes: while a probe test runs, counts each probe flow's
+/// packets per slave they arrived on, with a packet tap on every watched
+/// slave. On the server the flows are the client's TCP packets to the test's
+/// port; on the client, the server's packets from it. Either way a flow is
+/// keyed by the client's port, and other traffic on the slaves is ignored.
 final class ArrivalRecorder: Sendable {
   let slaves: [String]
+  /// The address the counted packets come from.
   let client: IPAddress
   let serverPort: UInt16
+  /// True on the client: count packets from `serverPort` (keyed by their destination port).
+  let fromServer: Bool
   private let stopping = Atomic<Bool>(false)
   private let state = Mutex(State())
   private let finished = Mutex<Bool>(false)
@@ -19,10 +23,14 @@ final class ArrivalRecorder: Sendable {
     var running = false
   }
 
-  init(slaves: [String], client: IPAddress, serverPort: UInt16) {
+  /// - Parameters:
+  ///   - peer: The host whose packets are counted (the client on a server).
+  ///   - fromServer: Count the server's packets from `serverPort` (on the client).
+  init(slaves: [String], client peer: IPAddress, serverPort: UInt16, fromServer: Bool = false) {
     self.slaves = slaves
-    self.client = client.unmappedIPv4 ?? client
+    self.client = peer.unmappedIPv4 ?? peer
     self.serverPort = serverPort
+    self.fromServer = fromServer
   }
 
   /// Opens the taps and starts counting on a thread of its own; returns once
@@ -73,8 +81,9 @@ final class ArrivalRecorder: Sendable {
     var seen: [UInt16] = []
     while let frame = try tap.nextIncoming(into: buffer) {
       let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<frame.captured])
-      if let port = ArrivalRecorder.sourcePort(
-        of: bytes, ethertype: frame.ethertype, from: client, toPort: serverPort)
+      if let port = ArrivalRecorder.clientPort(
+        of: bytes, ethertype: frame.ethertype, from: client, serverPort: serverPort,
+        fromServer: fromServer)
       {
         seen.append(port)
       }
@@ -92,6 +101,17 @@ final class ArrivalRecorder: Sendable {
   static func sourcePort(
     of packet: UnsafeRawBufferPointer, ethertype: UInt16, from client: IPAddress, toPort: UInt16
   ) -> UInt16? {
+    clientPort(
+      of: packet, ethertype: ethertype, from: client, serverPort: toPort, fromServer: false)
+  }
+
+  /// The client's port of a TCP packet from `peer`: to `serverPort` (its
+  /// source port), or with `fromServer` from `serverPort` (its destination
+  /// port); nil for any other packet.
+  static func clientPort(
+    of packet: UnsafeRawBufferPointer, ethertype: UInt16, from client: IPAddress,
+    serverPort: UInt16, fromServer: Bool
+  ) -> UInt16? {
     let transport: Int
     switch ethertype {
     case 0x0800:
@@ -108,9 +128,10 @@ final class ArrivalRecorder: Sendable {
       return nil
     }
     guard packet.count >= transport + 4 else { return nil }
+    let source = UInt16(packet[transport]) << 8 | UInt16(packet[transport + 1])
     let destination = UInt16(packet[transport + 2]) << 8 | UInt16(packet[transport + 3])
-    guard destination == toPort else { return nil }
-    return UInt16(packet[transport]) << 8 | UInt16(packet[transport + 1])
+    if fromServer { return source == serverPort ? destination : nil }
+    return destination == serverPort ? source : nil
   }
 
   /// Stops counting and returns the results member for the client.

@@ -13,6 +13,9 @@ public struct CalibrationProbe: Sendable {
   public var bindDevice: String?
   public var connectTimeout: Duration = .seconds(5)
   public var controlTimeout: Duration = .seconds(10)
+  /// The client's slaves, watched per packet for the server-to-client direction
+  /// (`-R`, `--bidir`); empty to watch nothing here.
+  public var localSlaves: [String] = []
   /// What each probe sends: enough packets to see one flow spread over slaves.
   public static let bytesPerProbe = 12 * 1024
 
@@ -34,6 +37,11 @@ public struct CalibrationProbe: Sendable {
     public var serverError: String?
     /// Whether the server sent `bondperf_arrivals` at all (false: iperf3, or an old bondperf).
     public var answered: Bool
+    /// Per client port, the server's packets that arrived on each client slave
+    /// (with ``localSlaves``).
+    public var returns: [UInt16: [Int]] = [:]
+    /// Why this host could not watch its own slaves, if it could not.
+    public var localError: String?
   }
 
   /// Runs one round over `ports` (at least one).
@@ -69,6 +77,14 @@ public struct CalibrationProbe: Sendable {
     parameters.time = 5
     try control.send(bytes: conversation.parameters(parameters))
     _ = try expect(.openStreams)
+    var local: ArrivalRecorder?
+    if !localSlaves.isEmpty {
+      let recorder = ArrivalRecorder(
+        slaves: localSlaves, client: server.ip, serverPort: server.port, fromServer: true)
+      recorder.start()
+      local = recorder
+    }
+    defer { _ = local?.report() }
     var streams: [SharedSocket] = []
     defer { for stream in streams { try? stream.socket.shutdown(.both) } }
     var probed: [UInt16] = []
@@ -101,7 +117,14 @@ public struct CalibrationProbe: Sendable {
     }
     _ = try? expect(.displayResults)
     if let done = try? conversation.send(.iperfDone) { try? control.send(bytes: done) }
-    return Self.round(from: peer.extra, probed: probed)
+    var round = Self.round(from: peer.extra, probed: probed)
+    if let local {
+      let (_, value) = local.report()
+      let seen = Self.round(from: [("bondperf_arrivals", value)], probed: probed)
+      round.returns = seen.arrivals
+      round.localError = seen.serverError
+    }
+    return round
   }
 
   /// A probe socket bound to `port`; the kernel's port when `port` is busy

@@ -7,65 +7,85 @@ import Foundation
 /// means an adaptive switch.
 public struct SwitchCalibrator: Sendable {
   public var probe: CalibrationProbe
-  /// The client bond's planner (its model, template and port range).
+  /// The client bond's planner (its model, template and port range; with a
+  /// peer model for the server's replies when the server sends).
   public var planner: PortPlanner
-  public var streams: Int
+  /// `-P` and the direction: which connections the client sends on.
+  public var parallel: Int
+  public var mode: TestMode
   public var budget: Duration
   /// The pause before the stability check: longer than a flowlet timeout.
   public var idleGap: Duration = .milliseconds(300)
   /// At most this many probes in one round.
   public static let probesPerRound = 64
 
-  public init(probe: CalibrationProbe, planner: PortPlanner, streams: Int, budget: Duration) {
+  public init(
+    probe: CalibrationProbe, planner: PortPlanner, parallel: Int, mode: TestMode,
+    budget: Duration
+  ) {
     self.probe = probe
     self.planner = planner
-    self.streams = streams
+    self.parallel = parallel
+    self.mode = mode
     self.budget = budget
   }
+
+  private typealias Verdict = SwitchCalibration.Verdict
+  private typealias Round = (probed: [UInt16], arrivals: [UInt16: [Int]], returns: [UInt16: [Int]])
 
   /// Calibrates; never throws: a failure is the verdict `unavailable` with its reason.
   public func run() -> CalibrationOutcome {
     let start = ContinuousClock.now
+    let senders = StreamID.assignments(parallel: parallel, mode: mode).map {
+      $0.direction.isSender(.client)
+    }
+    let ids = StreamID.assignments(parallel: parallel, mode: mode).map(\.id)
     var probes = 0
+    var servers: [String] = []
     func outcome(
-      _ verdict: SwitchCalibration.Verdict, _ reason: String, _ chosen: [SwitchCalibration.Stream],
-      servers: [String] = [], answered: Bool = true
+      _ verdict: Verdict, _ reason: String, _ chosen: [SwitchCalibration.Stream],
+      answered: Bool = true
     ) -> CalibrationOutcome {
       CalibrationOutcome(
         verdict: verdict, probes: probes, seconds: start.duration(to: .now).inSeconds,
         streams: chosen, reason: reason, serverSlaves: servers, serverAnswered: answered,
-        streamIDs: StreamID.assignments(parallel: streams, mode: .normal).map(\.id))
+        streamIDs: ids)
     }
-    let slaveOf: (UInt16) -> Int? = { planner.slaves(of: $0)?.local }
+    let slavesOf: (UInt16) -> (local: Int, peer: Int?)? = { planner.slaves(of: $0) }
     var calibration: SwitchCalibration?
+    var history: [Round] = []
     var probed: Set<UInt16> = []
-    var servers: [String] = []
     var round = 0
     while true {
       round += 1
-      let serverSlaves = calibration?.serverSlaves ?? 4
-      let need =
-        calibration?.wanted(perStream: 2 * serverSlaves, limit: Self.probesPerRound)
-        ?? Dictionary(
-          grouping: 0..<streams, by: { $0 % planner.slaveCount }
-        ).mapValues { min($0.count * 8, Self.probesPerRound / planner.slaveCount) }
+      let need: [SwitchCalibration.Want: Int]
+      if let calibration {
+        need = calibration.wanted(
+          perStream: 2 * calibration.serverSlaves, limit: Self.probesPerRound)
+      } else {
+        let guess = SwitchCalibration(
+          clientSlaves: planner.slaveCount,
+          serverSlaves: planner.peer?.slaveCount ?? planner.slaveCount, senders: senders)
+        need = guess.initial(perStream: 8, limit: Self.probesPerRound)
+      }
       var ports: [UInt16] = []
-      for slave in need.keys.sorted() {
+      for want in need.keys.sorted() {
         let found = planner.alternatives(
-          slave: slave, peerSlave: nil, count: need[slave] ?? 0, excluding: probed)
+          slave: want.slave, peerSlave: want.peerSlave, count: need[want] ?? 0,
+          excluding: probed)
         ports += found
         probed.formUnion(found)
       }
       guard !ports.isEmpty else {
         return outcome(
           .skewed, "the port range holds no more candidate ports; widen --port-range",
-          calibration?.assignment(fill: true).compactMap { $0 } ?? [], servers: servers)
+          calibration?.assignment(fill: true).compactMap { $0 } ?? [])
       }
       let result: CalibrationProbe.Round
       do {
         result = try probe.run(ports: ports)
       } catch {
-        return outcome(.unavailable, "a calibration probe failed: \(error)", [], servers: servers)
+        return outcome(.unavailable, "a calibration probe failed: \(error)", [])
       }
       probes += result.probed.count
       guard result.answered else {
@@ -77,47 +97,56 @@ public struct SwitchCalibrator: Sendable {
       if let error = result.serverError {
         return outcome(.unavailable, "the server cannot report arrivals: \(error)", [])
       }
-      servers = result.serverSlaves
-      if calibration == nil {
-        calibration = SwitchCalibration(
-          clientSlaves: planner.slaveCount, serverSlaves: max(servers.count, 1), streams: streams)
+      if senders.contains(false), let error = result.localError {
+        return outcome(
+          .unavailable, "this host cannot see where the server's packets arrive: \(error)", [])
       }
-      guard var current = calibration else { continue }
-      current.observe(probed: result.probed, arrivals: result.arrivals, slaveOf: slaveOf)
-      calibration = current
+      servers = result.serverSlaves
+      history.append((result.probed, result.arrivals, result.returns))
+      if calibration == nil {
+        var fresh = SwitchCalibration(
+          clientSlaves: planner.slaveCount, serverSlaves: max(servers.count, 1), senders: senders)
+        for past in history {
+          fresh.observe(
+            probed: past.probed, arrivals: past.arrivals, returns: past.returns, slavesOf: slavesOf)
+        }
+        calibration = fresh
+      } else if var current = calibration {
+        current.observe(
+          probed: result.probed, arrivals: result.arrivals, returns: result.returns,
+          slavesOf: slavesOf)
+        calibration = current
+      }
+      guard let current = calibration else { continue }
       guard current.seen > 0 else {
         return outcome(
           .unavailable,
-          "the server saw none of the probes on its slaves (\(servers.joined(separator: ","))); "
-            + "are they the slaves of the bond the test reaches?", [], servers: servers)
+          "none of the probes was seen arriving (server slaves \(servers.joined(separator: ",")))"
+            + "; are the watched slaves those of the bonds the test crosses?", [])
       }
       if let (verdict, reason) = current.switchVerdict {
-        return outcome(
-          verdict, reason, current.assignment(fill: true).compactMap { $0 }, servers: servers)
+        return outcome(verdict, reason, current.assignment(fill: true).compactMap { $0 })
       }
       let chosen = current.assignment()
       if chosen.allSatisfy({ $0 != nil }) {
-        let winners = chosen.compactMap { $0 }
-        return verify(winners, servers: servers, outcome: outcome)
+        return verify(chosen.compactMap { $0 }, senders: senders, outcome: outcome)
       }
       if start.duration(to: .now) >= budget || round >= 12 {
         let found = chosen.compactMap { $0 }.count
         return outcome(
           .skewed,
           "no full spread within the budget (\(Units.fixed(budget.inSeconds, decimals: 1)) s, "
-            + "--calibrate-budget): \(found) of \(streams) streams reach their server slave; "
-            + "the best ports found are used",
-          current.assignment(fill: true).compactMap { $0 }, servers: servers)
+            + "--calibrate-budget): \(found) of \(senders.count) streams reach their slave on "
+            + "the receiving host; the best ports found are used",
+          current.assignment(fill: true).compactMap { $0 })
       }
     }
   }
 
   /// Re-probes the winners after an idle gap: the same ports must arrive on the same slaves.
   private func verify(
-    _ winners: [SwitchCalibration.Stream], servers: [String],
-    outcome: (
-      SwitchCalibration.Verdict, String, [SwitchCalibration.Stream], [String], Bool
-    ) -> CalibrationOutcome
+    _ winners: [SwitchCalibration.Stream], senders: [Bool],
+    outcome: (Verdict, String, [SwitchCalibration.Stream], Bool) -> CalibrationOutcome
   ) -> CalibrationOutcome {
     Thread.sleep(forTimeInterval: idleGap.inSeconds)
     let again: CalibrationProbe.Round
@@ -125,27 +154,30 @@ public struct SwitchCalibrator: Sendable {
       again = try probe.run(ports: winners.map(\.localPort))
     } catch {
       return outcome(
-        .spread, "every stream reaches its server slave (not rechecked: \(error))", winners,
-        servers, true)
+        .spread, "every stream reaches its own slave on both hosts (not rechecked: \(error))",
+        winners, true)
     }
     var moved: [String] = []
     for winner in winners {
-      let arrival = SwitchCalibration.arrival(of: again.arrivals[winner.localPort] ?? [])
-      if case .slave(let now) = arrival, let before = winner.peerSlave, now != before {
-        moved.append("port \(winner.localPort): server slave \(before) -> \(now)")
+      let sender = winner.id < senders.count ? senders[winner.id] : true
+      let packets = (sender ? again.arrivals : again.returns)[winner.localPort] ?? []
+      let before = sender ? winner.peerSlave : winner.slave
+      let host = sender ? "server" : "client"
+      if case .slave(let now) = SwitchCalibration.arrival(of: packets), let before, now != before {
+        moved.append("port \(winner.localPort): \(host) slave \(before) -> \(now)")
       }
     }
     if !moved.isEmpty {
       return outcome(
         .adaptive,
-        "flows moved to another server slave after \(Units.fixed(idleGap.inSeconds, decimals: 1)) s "
+        "flows moved to another slave after \(Units.fixed(idleGap.inSeconds, decimals: 1)) s "
           + "idle (\(moved.joined(separator: "; "))): the switch rebalances flows (adaptive or "
           + "flowlet load balancing), so no calibration holds; the test runs on the ports found",
-        winners, servers, true)
+        winners, true)
     }
     return outcome(
-      .spread, "every stream reaches its own server slave, and did again after an idle gap",
-      winners, servers, true)
+      .spread, "every stream reaches its own slave on both hosts, and did again after an idle gap",
+      winners, true)
   }
 }
 
@@ -194,7 +226,7 @@ public struct CalibrationOutcome: Sendable {
       }
       lines.append(
         "calibration:   stream \(stream.id): port \(stream.localPort), client slave \(stream.slave)"
-          + " -> server \(peer ?? "unknown")")
+          + ", server \(peer ?? "unknown")")
     }
     return lines
   }

@@ -251,16 +251,16 @@ public enum BondReport {
             return .object(entry)
           })
       ))
-    let localRows = rows(
+    var localRows = rows(
       description: description, record: record, totals: localTotals, clientCounters: true)
-    members.append(("per_slave", rowsJSON(localRows)))
     let peer = peerTotals(record.peerExtra)
+    var peerRows =
+      peer.isEmpty
+      ? [] : rows(description: description, record: record, totals: peer, clientCounters: false)
+    let spread = SwitchSpread.apply(
+      local: &localRows, peer: &peerRows, calibrated: context?.calibrated == true)
+    members.append(("per_slave", rowsJSON(localRows)))
     if !peer.isEmpty {
-      var peerRows = rows(
-        description: description, record: record, totals: peer, clientCounters: false)
-      let spread =
-        context?.calibrated != true && SwitchSpread.detected(local: localRows, peer: peerRows)
-      if spread { peerRows = SwitchSpread.marked(peerRows) }
       members.append(("peer_per_slave", rowsJSON(peerRows)))
       if spread { members.append(("receive_side", .string(SwitchSpread.advice))) }
     }

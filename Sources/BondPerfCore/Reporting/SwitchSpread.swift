@@ -22,7 +22,21 @@ public enum SwitchSpread {
     !load.isIdle && !load.isUnexpected && !load.isMispredicted
   }
 
-  /// The server's rows with ``advice`` after each receive-side finding.
+  /// Marks the receiving host's rows, in either direction (the server's for
+  /// what the client sent, the client's for what the server sent); true when
+  /// either was detected. Nothing when calibration ran.
+  public static func apply(
+    local: inout [BondReport.SlaveRow], peer: inout [BondReport.SlaveRow], calibrated: Bool
+  ) -> Bool {
+    guard !calibrated, !local.isEmpty, !peer.isEmpty else { return false }
+    let forward = detected(local: local, peer: peer)
+    let backward = detected(local: peer, peer: local)
+    if forward { peer = marked(peer) }
+    if backward { local = marked(local) }
+    return forward || backward
+  }
+
+  /// The receiving host's rows with ``advice`` after each receive-side finding.
   public static func marked(_ peer: [BondReport.SlaveRow]) -> [BondReport.SlaveRow] {
     peer.map { row in
       guard let received = row.received, !isFine(received) else { return row }
