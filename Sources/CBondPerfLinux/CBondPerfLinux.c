@@ -4,6 +4,14 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <string.h>
+
+#include <errno.h>
+#include <unistd.h>
 
 #include "CBondPerfLinux.h"
 
@@ -34,4 +42,33 @@ int cbondperf_thread_cpu_count(void) {
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
   return CPU_COUNT(&set);
+}
+
+int cbondperf_packet_socket(int ifindex) {
+  int descriptor = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL));
+  if (descriptor < 0) return -1;
+  struct sockaddr_ll address;
+  memset(&address, 0, sizeof(address));
+  address.sll_family = AF_PACKET;
+  address.sll_protocol = htons(ETH_P_ALL);
+  address.sll_ifindex = ifindex;
+  if (bind(descriptor, (struct sockaddr *)&address, sizeof(address)) < 0) {
+    int saved = errno;
+    close(descriptor);
+    errno = saved;
+    return -1;
+  }
+  return descriptor;
+}
+
+long cbondperf_packet_receive(int descriptor, void *buffer, unsigned long length, int *protocol,
+                              int *incoming) {
+  struct sockaddr_ll address;
+  socklen_t size = sizeof(address);
+  long count = recvfrom(descriptor, buffer, length, MSG_DONTWAIT | MSG_TRUNC,
+                        (struct sockaddr *)&address, &size);
+  if (count < 0) return -1;
+  *protocol = ntohs(address.sll_protocol);
+  *incoming = address.sll_pkttype != PACKET_OUTGOING;
+  return count;
 }

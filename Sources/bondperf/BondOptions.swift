@@ -72,6 +72,11 @@ struct BondOptions: ParsableArguments {
     if let peerSlaves = pinning.peerSlaves, !(1...64).contains(peerSlaves) {
       throw ValidationError("--peer-slaves must be between 1 and 64, got \(peerSlaves).")
     }
+    if pinning.calibrate && (pinning.noPin || cport != nil) {
+      throw ValidationError(
+        "--calibrate chooses the source ports itself; drop \(pinning.noPin ? "--no-pin" : "--cport")."
+      )
+    }
     if cport != nil && (bondPolicy != nil || bondName != nil) && !pinning.noPin {
       throw ValidationError(
         "--cport sets the source ports itself; add --no-pin to use it with a bond.")
@@ -147,6 +152,11 @@ struct BondOptions: ParsableArguments {
     let say = { (lines: [String]) in if !common.isJSON { lines.forEach(sink.line) } }
     guard let bond = try clientBond(server: server, bind: common.bind, pinning: pinning)
     else {
+      if pinning.calibrate {
+        throw ValidationErrorText(
+          "--calibrate needs this host's bond: none found toward \(server.ip); "
+            + "name it with --bond or describe it with --bond-policy and --slaves")
+      }
       let local = common.bind ?? (try? Interfaces.localAddress(toward: server))?.ip
       let device = local.flatMap { try? Interfaces.name(holding: $0) }
       say([BondDescription.noneFoundLine(server: server.ip, device: device)])
@@ -157,7 +167,20 @@ struct BondOptions: ParsableArguments {
       parameters: configuration.parameters, cport: client.cport, noPin: pinning.noPin,
       peerSlaves: pinning.peerSlaves)
     say(plan.lines)
-    return bond.apply(plan, to: &configuration, ceiling: bond.ceiling)
+    guard pinning.calibrate else {
+      return bond.apply(plan, to: &configuration, ceiling: bond.ceiling)
+    }
+    if configuration.parameters.mode != .normal && bond.description.slaveNames.isEmpty {
+      throw ValidationErrorText(
+        "--calibrate with -R/--bidir watches this host's slaves: name them "
+          + "(--slaves s0,s1,...) instead of giving a count")
+    }
+    let calibration = try bond.calibrate(
+      plan: plan, parameters: configuration.parameters, configuration: configuration,
+      budget: pinning.calibrateBudget)
+    say(calibration.lines)
+    return bond.apply(
+      plan, to: &configuration, ceiling: bond.ceiling, calibration: calibration)
   }
 
   /// A server only watches its slaves (and reports them to bondperf clients).

@@ -47,6 +47,35 @@ struct ClientBond {
     }
   }
 
+  /// Probes the server (`--calibrate`) for ports that spread the streams on
+  /// both hosts' slaves. Against a server that is not bondperf this is an error.
+  func calibrate(
+    plan: StreamPinning, parameters: TestParameters, configuration: ClientConfiguration,
+    budget: Double
+  ) throws -> CalibrationOutcome {
+    var probe = CalibrationProbe(
+      server: server, bindAddress: configuration.bindAddress,
+      bindDevice: configuration.bindDevice)
+    probe.connectTimeout = configuration.connectTimeout
+    var planner = plan.planner
+    if parameters.mode == .normal {
+      planner.peer = nil
+    } else {
+      // The server's replies: watch this host's slaves for where they arrive.
+      probe.localSlaves = description.slaveNames
+    }
+    let calibrator = SwitchCalibrator(
+      probe: probe, planner: planner, parallel: parameters.parallel, mode: parameters.mode,
+      budget: .milliseconds(Int(budget * 1000)))
+    let outcome = calibrator.run()
+    if !outcome.serverAnswered {
+      throw ValidationErrorText(
+        "--calibrate needs a bondperf server (started with --slaves or --bond): "
+          + "\(server.ip) port \(server.port) answered like iperf3; drop --calibrate")
+    }
+    return outcome
+  }
+
   /// What the client prints before pinning: the bond and its warnings.
   var headerLines: [String] {
     [description.summaryLine] + (info?.warnings ?? []).map { "warning: \($0)" }
@@ -56,9 +85,13 @@ struct ClientBond {
   /// returns the bond's part in the test: the slaves' counters, the `bond` JSON
   /// member and the per-slave tables after the summary.
   func apply(
-    _ plan: StreamPinning, to configuration: inout ClientConfiguration, ceiling: LinkCeiling
+    _ plan: StreamPinning, to configuration: inout ClientConfiguration, ceiling: LinkCeiling,
+    calibration: CalibrationOutcome? = nil
   ) -> BondSetup {
     configuration.sourcePorts = plan.sourcePorts
+    if let calibration, case .pinned(let planned) = plan.sourcePorts {
+      configuration.sourcePorts = .pinned(Self.calibrated(planned, calibration))
+    }
     configuration.slavePredictor = plan.slavePredictor
     let description = description
     let monitor: SlaveCounterMonitor? =
@@ -66,8 +99,10 @@ struct ClientBond {
       ? nil : SlaveCounterMonitor(slaves: description.slaveNames, roots: roots)
     let summary = plan.summary
     let note = plan.note
-    let context = BondDiagnosis.Context(
+    var diagnosisContext = BondDiagnosis.Context(
       ceiling: ceiling, kind: plan.kind, missingMACFlags: plan.missingMACFlags)
+    diagnosisContext.calibrated = calibration != nil
+    let context = diagnosisContext
     return BondSetup(
       slaveNames: description.slaveNames, monitor: monitor,
       decorating: { record in
@@ -75,6 +110,10 @@ struct ClientBond {
         record.bond = BondReport.json(
           description: description, plan: summary, note: note, record: record,
           localTotals: monitor?.lastTotals ?? [], context: context)
+        if let calibration, case .object(var members) = record.bond {
+          members.append(("calibration", calibration.json))
+          record.bond = .object(members)
+        }
         return record
       },
       extraResults: { [] },
@@ -83,5 +122,19 @@ struct ClientBond {
           description: description, record: record, localTotals: monitor?.lastTotals ?? [],
           context: context)
       })
+  }
+
+  /// The planned ports with calibration's winners in their place: stream i's
+  /// calibrated port first, the planned port and its stand-ins after it.
+  static func calibrated(_ planned: [PinnedPort], _ calibration: CalibrationOutcome)
+    -> [PinnedPort]
+  {
+    planned.enumerated().map { index, pinned in
+      guard let stream = calibration.streams.first(where: { $0.id == index }) else {
+        return pinned
+      }
+      let rest = ([pinned.port] + pinned.alternatives).filter { $0 != stream.localPort }
+      return PinnedPort(port: stream.localPort, slave: stream.slave, alternatives: rest)
+    }
   }
 }

@@ -55,6 +55,10 @@ extension Bondperf {
         throw ValidationError("-t must be between 1 and 3600 seconds, got \(time).")
       }
       try bond.validateClient(pinning: pinning, cport: nil)
+      if pinning.calibrate && pinning.noPin {
+        throw ValidationError(
+          "--calibrate adds a calibrated phase to the pinned one; drop --no-pin.")
+      }
     }
 
     func run() async throws {
@@ -65,6 +69,7 @@ extension Bondperf {
       var comparison = Comparison(
         host: host, serverAddress: server, port: port, parallel: parallel, seconds: time,
         omit: omit, noPin: pinning.noPin)
+      if pinning.calibrate { comparison.phases.append(Comparison.calibratedPhase(parallel)) }
       // Every phase's ports are planned before the first runs, so a bad range fails at once.
       var plans: [String: StreamPinning] = [:]
       for phase in comparison.phases {
@@ -87,7 +92,15 @@ extension Bondperf {
           var configuration = configuration
           var setup = BondSetup.none
           if let clientBond, let plan = plans[phase.name], let ceiling {
-            setup = clientBond.apply(plan, to: &configuration, ceiling: ceiling)
+            var calibration: CalibrationOutcome?
+            if phase.name == Comparison.calibratedPhaseName {
+              calibration = try clientBond.calibrate(
+                plan: plan, parameters: comparison.parameters(for: phase),
+                configuration: configuration, budget: pinning.calibrateBudget)
+              if !json, let line = calibration?.lines.first { progress.line(line) }
+            }
+            setup = clientBond.apply(
+              plan, to: &configuration, ceiling: ceiling, calibration: calibration)
           }
           return try await Comparison.runSilently(
             configuration, bond: setup, interruption: interruption)

@@ -30,6 +30,10 @@ struct MisplacedClientFlags: ParsableArguments {
   var noDelay = false
   @Option(name: [.customShort("C"), .customLong("congestion")], help: .hidden)
   var congestion: String?
+  @Flag(name: .customLong("calibrate"), help: .hidden)
+  var calibrate = false
+  @Option(name: .customLong("calibrate-budget"), help: .hidden)
+  var calibrateBudget: String?
   @Option(name: .customLong("cport"), help: .hidden)
   var cport: String?
   @Option(name: [.customShort("T"), .customLong("title")], help: .hidden)
@@ -81,6 +85,8 @@ struct MisplacedClientFlags: ParsableArguments {
       (localMAC != nil, "--local-mac", "only the client predicts slaves"),
       (remoteMAC != nil, "--remote-mac", "only the client predicts slaves"),
       (slaveRate != nil, "--slave-rate", "only the client sets results against the ceiling"),
+      (calibrate, "--calibrate", "only the client calibrates; the server needs --slaves or --bond"),
+      (calibrateBudget != nil, "--calibrate-budget", "only the client calibrates"),
     ]
     return candidates.filter(\.0).map { (flag: $0.1, reason: $0.2) }
   }

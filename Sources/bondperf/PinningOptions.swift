@@ -30,11 +30,23 @@ struct PinningOptions: ParsableArguments {
       """)
   var slaveRate: String?
 
+  @Flag(
+    help: """
+      Before the test, probe a bondperf server to find source ports that also spread the \
+      streams over the server's slaves after a switch (see README, Switches).
+      """)
+  var calibrate = false
+  @Option(help: "Seconds calibration may take at most (default 3).")
+  var calibrateBudget: Double = 3
   /// `--slave-rate` in bit/s.
   var slaveRateBits: Int64? { slaveRate.flatMap(RateText.parse) }
 
   /// Refuses a `--slave-rate` that is not a rate.
   func validate() throws {
+    if !(calibrateBudget > 0 && calibrateBudget <= 60) {
+      throw ValidationError(
+        "--calibrate-budget must be more than 0 and at most 60 seconds, got \(calibrateBudget).")
+    }
     if let slaveRate, RateText.parse(slaveRate) == nil {
       throw ValidationError(
         "--slave-rate '\(slaveRate)' is not a rate; use e.g. 100M, 10G, 100mbit or 1gbit.")

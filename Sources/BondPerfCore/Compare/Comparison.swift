@@ -89,6 +89,17 @@ public struct Comparison: Sendable {
     ]
   }
 
+  /// The key of `compare --calibrate`'s fourth phase.
+  public static let calibratedPhaseName = "calibrated"
+
+  /// `compare --calibrate`'s fourth phase: the pinned streams, with ports
+  /// calibrated through the switch (README, Switches).
+  public static func calibratedPhase(_ parallel: Int) -> Phase {
+    Phase(
+      name: calibratedPhaseName, title: "\(parallel) streams (pinned + calibrated)",
+      streams: parallel, noPin: false)
+  }
+
   /// `phase` titled by what it got: the pinned phase says when nothing was
   /// pinned and why ("4 streams (not pinned: no bond known)", "4 streams (not
   /// pinnable: layer2 -> s3)"), so the column never claims pinning that did not

@@ -16,6 +16,8 @@ final class ServerSession {
   private var errorSent = false
   var configuration: ServerConfiguration { listener.configuration }
   private var bond: (any BondWatch)? { listener.server.bond }
+  /// Where a calibration probe's packets arrived (only for a calibration cookie).
+  private var arrivals: ArrivalRecorder?
 
   /// - Parameter conversation: The conversation, past the cookie.
   init(
@@ -100,6 +102,8 @@ final class ServerSession {
     try applyAffinity(parameters)
     defer { if affinitySet { CPUAffinity.clear() } }
     try listener.reopenListener(window: parameters.window)
+    startArrivals()
+    defer { _ = arrivals?.report() }
     try send(.createStreams)
     try acceptStreams(parameters)
     try send(.testStart)
@@ -277,6 +281,7 @@ final class ServerSession {
         .receiveResults, "unable to receive results: \(reason)", underlying: error as? PerfError)
     }
     var local = results
+    if cookie.isCalibration { local.extra.append(arrivalsReport()) }
     if parameters.getServerOutput {
       let output = observer.serverOutput(for: record)
       local.serverOutputJSON = output.json
@@ -316,6 +321,32 @@ final class ServerSession {
     if parameters.skipReceiveCopy { path.receiveCopies = false }
     if parameters.repeatingPayload { path.repeatingPayload = true }
     return path
+  }
+
+  /// A calibration probe (its cookie says so): count its flows' packets per slave.
+  private func startArrivals() {
+    guard cookie.isCalibration, let slaves = bond?.slaveNames, !slaves.isEmpty,
+      let port = try? control.shared.socket.localAddress.port
+    else { return }
+    let recorder = ArrivalRecorder(slaves: slaves, client: control.peer.ip, serverPort: port)
+    recorder.start()
+    arrivals = recorder
+  }
+
+  /// The `bondperf_arrivals` member of a calibration probe's results.
+  private func arrivalsReport() -> (String, JSONValue) {
+    if let arrivals { return arrivals.report() }
+    return (
+      "bondperf_arrivals",
+      .object([
+        (
+          "error",
+          .string(
+            "this bondperf server watches no slaves: start it with --slaves s0,s1,... or --bond NAME"
+          )
+        )
+      ])
+    )
   }
 
   /// Refuses a test the server's limits don't allow (`--max-streams`, `--max-duration`).

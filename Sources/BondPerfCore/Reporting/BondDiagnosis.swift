@@ -29,6 +29,8 @@ public struct BondDiagnosis: Sendable, Hashable {
     public var ceiling: LinkCeiling?
     public var kind: PinningKind?
     public var missingMACFlags: [String]
+    /// `--calibrate` ran: its verdict, not the receive-side advice, explains the server's slaves.
+    public var calibrated = false
 
     public init(ceiling: LinkCeiling?, kind: PinningKind?, missingMACFlags: [String] = []) {
       self.ceiling = ceiling

@@ -251,14 +251,18 @@ public enum BondReport {
             return .object(entry)
           })
       ))
-    let localRows = rows(
+    var localRows = rows(
       description: description, record: record, totals: localTotals, clientCounters: true)
-    members.append(("per_slave", rowsJSON(localRows)))
     let peer = peerTotals(record.peerExtra)
+    var peerRows =
+      peer.isEmpty
+      ? [] : rows(description: description, record: record, totals: peer, clientCounters: false)
+    let spread = SwitchSpread.apply(
+      local: &localRows, peer: &peerRows, calibrated: context?.calibrated == true)
+    members.append(("per_slave", rowsJSON(localRows)))
     if !peer.isEmpty {
-      let peerRows = rows(
-        description: description, record: record, totals: peer, clientCounters: false)
       members.append(("peer_per_slave", rowsJSON(peerRows)))
+      if spread { members.append(("receive_side", .string(SwitchSpread.advice))) }
     }
     if let context,
       let diagnosis = BondDiagnosis.make(

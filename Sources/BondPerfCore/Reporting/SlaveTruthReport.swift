@@ -12,22 +12,28 @@ public enum SlaveTruthReport {
     context: BondDiagnosis.Context? = nil
   ) -> String {
     var lines: [String] = []
-    let local = BondReport.rows(
+    var local = BondReport.rows(
       description: description, record: record, totals: localTotals, clientCounters: true)
+    let peer = BondReport.peerTotals(record.peerExtra)
+    var rows =
+      peer.isEmpty
+      ? []
+      : BondReport.rows(
+        description: description, record: record, totals: peer, clientCounters: false)
+    let spread = SwitchSpread.apply(
+      local: &local, peer: &rows, calibrated: context?.calibrated == true)
     if !local.isEmpty {
       lines.append("")
       lines.append(
         BondReport.table(
           title: "Per-slave truth, this host (\(description.origin)):", rows: local))
     }
-    let peer = BondReport.peerTotals(record.peerExtra)
     if !peer.isEmpty {
-      let rows = BondReport.rows(
-        description: description, record: record, totals: peer, clientCounters: false)
       lines.append(
         BondReport.table(
           title: "Per-slave truth, server host (from the bondperf server):", rows: rows))
     }
+    if spread { lines.append("note: \(SwitchSpread.advice)") }
     if let context,
       let diagnosis = BondDiagnosis.make(
         description: description, record: record, localTotals: localTotals, context: context)

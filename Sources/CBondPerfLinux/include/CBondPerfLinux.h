@@ -35,4 +35,22 @@ int cbondperf_clear_thread_cpu(void);
 /// The corresponding C function is `sched_getaffinity(2)` with `CPU_COUNT`.
 int cbondperf_thread_cpu_count(void);
 
+/// Opens a non-blocking, close-on-exec packet socket (`AF_PACKET`, `SOCK_DGRAM`,
+/// every protocol) bound to interface `ifindex`: it sees the interface's
+/// frames without their link-level header. Needs CAP_NET_RAW.
+/// Returns the descriptor, or -1 with `errno` set.
+///
+/// Glibc's Swift module does not export `sockaddr_ll`, so this shim makes the calls.
+/// The corresponding C functions are `socket(2)` and `bind(2)` (packet(7)).
+int cbondperf_packet_socket(int ifindex);
+
+/// Receives one frame from a packet socket without waiting: copies up to
+/// `length` bytes into `buffer`, stores the frame's protocol (ethertype, host
+/// order) and whether it came in (1) or went out (0). Returns the frame's
+/// full length (`MSG_TRUNC`), or -1 with `errno` set (`EAGAIN`: none waiting).
+///
+/// The corresponding C function is `recvfrom(2)` (packet(7)).
+long cbondperf_packet_receive(int descriptor, void *buffer, unsigned long length, int *protocol,
+                              int *incoming);
+
 #endif
