@@ -13,6 +13,8 @@ extension Bondperf {
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
+    @OptionGroup(title: "Authentication (iperf3's)") var auth: ClientAuthOptions
+    @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedServerAuthFlags
 
     func validate() throws {
       try bond.validateClient(pinning: pinning, cport: options.cport)
@@ -20,7 +22,8 @@ extension Bondperf {
 
     func run() async throws {
       try await RunTest.client(
-        host: host, common: common, options: options, bond: bond, pinning: pinning)
+        host: host, common: common, options: options, bond: bond, pinning: pinning,
+        authentication: try auth.authentication())
     }
   }
 }

@@ -7,10 +7,11 @@ import Foundation
 enum RunTest {
   static func client(
     host: String, common: CommonOptions, options: ClientOptions, bond: BondOptions,
-    pinning: PinningOptions
+    pinning: PinningOptions, authentication: ClientAuthentication? = nil
   ) async throws {
     let sink = try common.makeSink()
     var configuration = options.configuration(host: host, common: common)
+    configuration.authentication = authentication
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
@@ -31,14 +32,17 @@ enum RunTest {
   }
 
   static func server(
-    common: CommonOptions, options: ServerOptions, bond: BondOptions
+    common: CommonOptions, options: ServerOptions, bond: BondOptions,
+    authentication: ServerAuthentication? = nil
   ) async throws {
     let sink = try common.makeSink()
     let setup = try bond.serverSetup()
     let decorate = setup.decorating
     let slaveNames = setup.slaveNames
+    var configuration = options.configuration(common: common)
+    configuration.authentication = authentication
     let server = Server(
-      configuration: options.configuration(common: common),
+      configuration: configuration,
       makeObserver: {
         common.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
       },

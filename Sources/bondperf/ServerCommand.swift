@@ -14,9 +14,12 @@ extension Bondperf {
     @OptionGroup(title: "Server options") var options: ServerOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
+    @OptionGroup(title: "Authentication (iperf3's)") var auth: ServerAuthOptions
+    @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedClientAuthFlags
 
     func run() async throws {
-      try await RunTest.server(common: common, options: options, bond: bond)
+      try await RunTest.server(
+        common: common, options: options, bond: bond, authentication: try auth.authentication())
     }
   }
 }

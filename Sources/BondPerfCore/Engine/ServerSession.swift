@@ -14,6 +14,9 @@ final class ServerSession {
   var streams: [DataStream] = []
   /// Whether SERVER_ERROR went out; at most one is sent.
   private var errorSent = false
+  /// Whether the test was refused for its credentials: a one-off server
+  /// (`-1`) then waits for the next client, as iperf3 does.
+  var authenticationFailed = false
   var configuration: ServerConfiguration { listener.configuration }
   private var bond: (any BondWatch)? { listener.server.bond }
 
@@ -52,7 +55,7 @@ final class ServerSession {
   }
 
   /// Sends SERVER_ERROR with `code` and returns the error for the server's log.
-  private func refusal(
+  func refusal(
     _ code: IperfErrorCode, _ message: String, underlying: (any Error)? = nil
   ) -> PerfError {
     sendError(code)
@@ -93,6 +96,7 @@ final class ServerSession {
     observer.notice("Accepted connection from \(peer.ip), port \(peer.port)")
     try send(.paramExchange)
     let parameters = try receiveParameters()
+    try authenticate(parameters)
     try checkLimits(parameters)
     try listener.reopenListener(window: parameters.window)
     try send(.createStreams)
