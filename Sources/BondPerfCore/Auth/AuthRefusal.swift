@@ -31,7 +31,7 @@ public enum AuthRefusal: Error, CustomStringConvertible, Sendable, Equatable {
     case .malformed:
       return "the decrypted credentials are not iperf3's user/pwd/ts text"
     case .clockSkew(let username, let seconds, let threshold):
-      return "user \(username): the client's clock is \(seconds) s "
+      return "user \(username): the client's clock is \(seconds.magnitude) s "
         + (seconds >= 0 ? "behind" : "ahead of") + " this server's, more than "
         + "--time-skew-threshold \(threshold.seconds)"
     case .usersFile(let error):
