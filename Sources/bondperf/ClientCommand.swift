@@ -13,7 +13,7 @@ extension Bondperf {
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
-    @OptionGroup(title: "Authentication (iperf3's)") var auth: ClientAuthOptions
+    @OptionGroup(title: "Authentication") var auth: ClientAuthOptions
     @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedServerAuthFlags
 
     func validate() throws {

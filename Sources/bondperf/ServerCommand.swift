@@ -14,7 +14,7 @@ extension Bondperf {
     @OptionGroup(title: "Server options") var options: ServerOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
-    @OptionGroup(title: "Authentication (iperf3's)") var auth: ServerAuthOptions
+    @OptionGroup(title: "Authentication") var auth: ServerAuthOptions
     @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedClientAuthFlags
 
     func run() async throws {
