@@ -292,6 +292,36 @@ extension EndToEnd {
       #expect(run.text.contains(fragment), "\(resolved): \(run.text)")
     }
 
+    /// On a terminal (util-linux `script` gives the client a pty) the client asks for
+    /// the password once it has turned echo off, and the typed password is not shown.
+    @Test(.timeLimit(.minutes(1)))
+    func thePasswordIsAskedForOnTheTerminalWithoutEcho() async throws {
+      let keys = try await AuthFixture()
+      let (server, port) = try await AuthRun.bondperfServer(keys.serverFlags)
+      defer { server.kill() }
+      let typescript = keys.directory.appendingPathComponent("typescript").path
+      let command =
+        ([try E2EBinaries.bondperf().path, "-c", "127.0.0.1", "-p", "\(port)", "-t", "1"]
+        + keys.clientFlags()).joined(separator: " ")
+      // Types the password only after the prompt: input typed before echo goes off is
+      // flushed (TCSAFLUSH), as in iperf3.
+      let feeder = """
+        i=0; while ! grep -q 'Password:' "$1" 2>/dev/null && [ $i -lt 100 ]; do
+          sleep 0.1; i=$((i+1)); done
+        printf 'rossi\\n'; sleep 3
+        """
+      let script = "{ \(feeder); } | script -qfec \"$2\" \"$1\""
+      let child = try ChildProcess(
+        AuthRun.env,
+        ["-u", "IPERF3_PASSWORD", "/bin/sh", "-c", script, "sh", typescript, command])
+      let status = try await child.exitStatus(within: .seconds(40))
+      let seen = (try? String(contentsOfFile: typescript, encoding: .utf8)) ?? ""
+      #expect(status == 0, "\(seen)\n\(child.transcript)\n\(server.transcript)")
+      #expect(seen.contains("Password: "), "\(seen)")
+      #expect(seen.contains("iperf Done."), "\(seen)")
+      #expect(!seen.contains("rossi"), "the password was echoed: \(seen)")
+    }
+
     @Test func withoutAPasswordOrATerminalTheClientSaysWhatToSet() async throws {
       let keys = try await AuthFixture()
       // Standard input is /dev/null: no terminal to ask on.
