@@ -17,9 +17,13 @@ let package = Package(
   ],
   targets: [
     .target(name: "CBondPerfLinux"),
+    // The system's OpenSSL libcrypto, for iperf3's RSA authentication (scripts/setup
+    // installs libssl-dev); the same library, and the same paddings, iperf3 uses.
+    .systemLibrary(
+      name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(
       name: "BondPerfCore",
-      dependencies: ["CBondPerfLinux"],
+      dependencies: ["CBondPerfLinux", "COpenSSL"],
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "bondperf",

@@ -16,6 +16,8 @@ extension Bondperf {
     @OptionGroup var pinning: PinningOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
     @OptionGroup(visibility: .hidden) var misplacedIperf: MisplacedIperfServerFlags
+    @OptionGroup(title: "Authentication") var auth: ClientAuthOptions
+    @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedServerAuthFlags
 
     func validate() throws {
       try bond.validateClient(pinning: pinning, cport: options.cport)
@@ -24,7 +26,7 @@ extension Bondperf {
     func run() async throws {
       try await RunTest.client(
         host: host, common: common, options: options, iperf: iperf, iperfClient: iperfClient,
-        bond: bond, pinning: pinning)
+        bond: bond, pinning: pinning, authentication: try auth.authentication())
     }
   }
 }

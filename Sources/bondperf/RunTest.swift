@@ -7,7 +7,8 @@ import Foundation
 enum RunTest {
   static func client(
     host: String, common: CommonOptions, options: ClientOptions, iperf: IperfCommonOptions,
-    iperfClient: IperfClientOptions, bond: BondOptions, pinning: PinningOptions
+    iperfClient: IperfClientOptions, bond: BondOptions, pinning: PinningOptions,
+    authentication: ClientAuthentication? = nil
   ) async throws {
     let sink = try common.makeSink()
     let pidFile = try iperf.applyProcessSettings(
@@ -18,6 +19,7 @@ enum RunTest {
       &configuration, common: common, options: options, iperf: iperf, iperfClient: iperfClient)
     if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
     if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
+    configuration.authentication = authentication
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
@@ -103,7 +105,7 @@ enum RunTest {
 
   static func server(
     common: CommonOptions, options: ServerOptions, iperf: IperfCommonOptions,
-    iperfServer: IperfServerOptions, bond: BondOptions
+    iperfServer: IperfServerOptions, bond: BondOptions, authentication: ServerAuthentication? = nil
   ) async throws {
     if iperfServer.daemon && !Daemon.isChild {
       // The background copy does the serving; this process only starts it.
@@ -133,6 +135,7 @@ enum RunTest {
     configuration.cpuAffinity = (try? iperf.cpus())?.map { $0.local }
     let fullJSON = iperf.jsonStreamFullOutput
     let verbose = iperf.verbose
+    configuration.authentication = authentication
     let server = Server(
       configuration: configuration,
       makeObserver: {

@@ -17,6 +17,8 @@ extension Bondperf {
     @OptionGroup var bond: BondOptions
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedClientFlags
     @OptionGroup(visibility: .hidden) var misplacedIperf: MisplacedIperfClientFlags
+    @OptionGroup(title: "Authentication") var auth: ServerAuthOptions
+    @OptionGroup(visibility: .hidden) var misplacedAuth: MisplacedClientAuthFlags
 
     func validate() throws {
       try bond.validateSlaveNames()
@@ -24,7 +26,8 @@ extension Bondperf {
 
     func run() async throws {
       try await RunTest.server(
-        common: common, options: options, iperf: iperf, iperfServer: iperfServer, bond: bond)
+        common: common, options: options, iperf: iperf, iperfServer: iperfServer, bond: bond,
+        authentication: try auth.authentication())
     }
   }
 }

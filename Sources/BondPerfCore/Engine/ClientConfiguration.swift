@@ -31,6 +31,8 @@ public struct ClientConfiguration: Sendable {
   public var sourcePorts: SourcePorts = .kernel
   /// Predicts the local bond slave of a data connection from its addresses.
   public var slavePredictor: (@Sendable (_ local: SocketAddress, _ remote: SocketAddress) -> Int?)?
+  /// iperf3's RSA authentication: an `authtoken` made when the parameters go out.
+  public var authentication: ClientAuthentication?
 
   public init(host: String) {
     self.host = host

@@ -65,7 +65,7 @@ final class ClientSession {
     do {
       step = try control.read(until: .now + configuration.controlTimeout, waitingFor: what, pull)
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
-      throw serverErrorWithoutCodes(underlying: error)
+      throw serverErrorWithoutCodes(control, underlying: error)
     }
     DebugLog.line("received \(step) from the server (waiting for \(what))")
     try throwIfRefused(step)
@@ -81,8 +81,14 @@ final class ClientSession {
   }
 
   /// SERVER_ERROR came but its two codes didn't: the server closed or went quiet.
-  private func serverErrorWithoutCodes(underlying: (any Error)? = nil) -> PerfError {
-    PerfError(
+  /// A lone code (iperf3 3.12 refusing credentials) is still reported.
+  private func serverErrorWithoutCodes(
+    _ control: ControlConnection? = nil, underlying: (any Error)? = nil
+  ) -> PerfError {
+    if let code = control?.loneServerErrorCode() {
+      return PerfError(.serverError, IperfErrorCode.message(iperfErrno: code.rawValue, errno: 0))
+    }
+    return PerfError(
       .serverError, "the server reported an error and closed the connection",
       underlying: underlying)
   }
@@ -111,8 +117,9 @@ final class ClientSession {
     let cookie = Cookie.random()
     try control.send(bytes: conversation.start(cookie: cookie))
     try expect(.sendParameters, control)
+    let outgoing = try authenticated(parameters)
     DebugLog.line("sending parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
-    try control.send(bytes: conversation.parameters(parameters))
+    try control.send(bytes: conversation.parameters(outgoing))
     try expect(.openStreams, control)
     let assignments = StreamID.assignments(parallel: parameters.parallel, mode: parameters.mode)
     for (index, assignment) in assignments.enumerated() {
@@ -297,7 +304,7 @@ final class ClientSession {
       if let step { try throwIfRefused(step) }
       return step
     } catch let error as PerfError where conversation.awaiting == .serverErrorCodes {
-      throw serverErrorWithoutCodes(underlying: error)
+      throw serverErrorWithoutCodes(control, underlying: error)
     }
   }
 

@@ -102,6 +102,13 @@ final class ControlConnection {
     return try pull(&buffer)
   }
 
+  /// SERVER_ERROR's code without its errno, once the peer has closed (iperf3
+  /// 3.12 refusing credentials); nil if the code didn't come either.
+  func loneServerErrorCode() -> IperfErrorCode? {
+    guard peerClosed, let code = buffer.nextLoneServerErrorCode() else { return nil }
+    return IperfErrorCode(rawValue: code)
+  }
+
   /// Whether any byte of the next item has arrived.
   var hasBufferedBytes: Bool { !buffer.isEmpty }
 

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
   /// Control connections that may wait for their cookie at the same time;
   /// more are closed at once.
   public var maxPendingConnections = 32
+  /// iperf3's RSA authentication: every test must carry accepted credentials.
+  public var authentication: ServerAuthentication?
 
   public init() {}
 

@@ -70,13 +70,14 @@ final class ServerListener {
       // Whoever else was still sending a cookie would wait for the whole test.
       for other in pending { other.control.refuse() }
       pending.removeAll()
-      ServerSession(
+      let session = ServerSession(
         listener: self, control: client.control, conversation: client.conversation,
-        cookie: cookie, observer: observer
-      ).execute()
+        cookie: cookie, observer: observer)
+      session.execute()
       if let listenerFailure { throw listenerFailure }
       testNumber += 1
-      if configuration.oneOff { return }
+      // iperf3: "Authentication failure doesn't count for 1-off test".
+      if configuration.oneOff && !session.authenticationFailed { return }
     }
   }
 

@@ -14,6 +14,9 @@ final class ServerSession {
   var streams: [DataStream] = []
   /// Whether SERVER_ERROR went out; at most one is sent.
   private var errorSent = false
+  /// Whether the test was refused for its credentials: a one-off server
+  /// (`-1`) then waits for the next client, as iperf3 does.
+  var authenticationFailed = false
   var configuration: ServerConfiguration { listener.configuration }
   private var bond: (any BondWatch)? { listener.server.bond }
   /// Where a calibration probe's packets arrived (only for a calibration cookie).
@@ -54,7 +57,7 @@ final class ServerSession {
   }
 
   /// Sends SERVER_ERROR with `code` and returns the error for the server's log.
-  private func refusal(
+  func refusal(
     _ code: IperfErrorCode, _ message: String, underlying: (any Error)? = nil
   ) -> PerfError {
     sendError(code)
@@ -98,6 +101,7 @@ final class ServerSession {
     let parameters = try receiveParameters()
     observer.debug(
       "received parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
+    try authenticate(parameters)
     try checkLimits(parameters)
     try applyAffinity(parameters)
     defer { if affinitySet { CPUAffinity.clear() } }

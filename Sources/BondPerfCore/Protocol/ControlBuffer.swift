@@ -93,6 +93,16 @@ public struct ControlBuffer: Sendable {
     return (code, errno)
   }
 
+  /// The iperf3 code of a SERVER_ERROR whose errno never came: iperf3 3.12's
+  /// server sends only the code when it refuses a test's credentials
+  /// (IEAUTHTEST), then closes. Ask once the peer has closed; `nil` without 4 bytes.
+  public mutating func nextLoneServerErrorCode() -> Int32? {
+    guard count >= 4 else { return nil }
+    let code = readInt32(at: start)
+    consume(4)
+    return code
+  }
+
   private func readInt32(at index: Int) -> Int32 {
     let raw = storage[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     return Int32(bitPattern: raw)
