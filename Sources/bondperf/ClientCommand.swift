@@ -12,6 +12,7 @@ extension Bondperf {
     @OptionGroup(title: "Client options") var options: ClientOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
+    @OptionGroup var prometheus: PrometheusOption
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
 
     func validate() throws {
@@ -20,7 +21,8 @@ extension Bondperf {
 
     func run() async throws {
       try await RunTest.client(
-        host: host, common: common, options: options, bond: bond, pinning: pinning)
+        host: host, common: common, options: options, bond: bond, pinning: pinning,
+        prometheus: prometheus)
     }
   }
 }

@@ -7,16 +7,18 @@ import Foundation
 enum RunTest {
   static func client(
     host: String, common: CommonOptions, options: ClientOptions, bond: BondOptions,
-    pinning: PinningOptions
+    pinning: PinningOptions, prometheus: PrometheusOption = PrometheusOption()
   ) async throws {
     let sink = try common.makeSink()
     var configuration = options.configuration(host: host, common: common)
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
-    let observer = common.makeObserver(
-      sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating,
-      trailer: setup.trailer)
+    let observer = RecordKeeper(
+      common.makeObserver(
+        sink: sink, slaveNames: setup.slaveNames, decorate: setup.decorating,
+        trailer: setup.trailer))
+    defer { prometheus.write(observer.record, target: host, decorate: setup.decorate) }
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
     // The test's own thread ends it and reports, within about 100 ms.
