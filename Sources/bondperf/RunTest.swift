@@ -35,21 +35,34 @@ enum RunTest {
   static func server(
     common: CommonOptions, options: ServerOptions, bond: BondOptions
   ) async throws {
+    if options.journal && common.isJSON {
+      throw ValidationErrorText("--journal and -J/--json-stream cannot be used together.")
+    }
     let sink = try common.makeSink()
+    let journalSink = common.logfile == nil ? OutputSink(file: .standardError) : sink
+    let journal = options.journal
     let setup = try bond.serverSetup()
     let decorate = setup.decorating
     let slaveNames = setup.slaveNames
+    var configuration = options.configuration(common: common)
+    do {
+      configuration.inheritedListener = try SystemdSockets.inherited().first
+    } catch {
+      throw ValidationErrorText("cannot use the socket systemd passed: \(error)")
+    }
     let server = Server(
-      configuration: options.configuration(common: common),
+      configuration: configuration,
       makeObserver: {
-        common.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
+        journal
+          ? JournalObserver(sink: journalSink)
+          : common.makeObserver(sink: sink, slaveNames: slaveNames, decorate: decorate)
       },
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }
     defer { sources.forEach { $0.cancel() } }
     // Text mode prints "Server listening on PORT" before each test; -J and --json-stream
     // keep standard output for JSON, so they say it once on standard error (for -p 0).
-    let announce = common.isJSON
+    let announce = common.isJSON || journal
     do {
       try await server.run { address in
         if announce { StandardStreams.writeError("Server listening on \(address.port)\n") }

@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
   /// Control connections that may wait for their cookie at the same time;
   /// more are closed at once.
   public var maxPendingConnections = 32
+  /// A listening socket to serve on instead of opening one (systemd's socket
+  /// activation, ``SystemdSockets``). It is never reopened: a test's `-w` is set
+  /// on it in place, and stays for later tests until the server restarts.
+  public var inheritedListener: SharedSocket?
 
   public init() {}
 
