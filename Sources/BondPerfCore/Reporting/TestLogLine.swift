@@ -27,13 +27,18 @@ public enum TestLogLine {
     }
     let sent = summary.streams.filter(\.localSends).reduce(Int64(0)) { $0 + $1.bytesSent }
     if summary.streams.contains(where: { !$0.localSends }) {
-      how.append("received \(Units.bitsPerSecond(Units.rate(bytes: received, seconds: seconds)))")
+      how.append("received \(rate(received, seconds))")
     }
     if summary.streams.contains(where: \.localSends) {
-      how.append("sent \(Units.bitsPerSecond(Units.rate(bytes: sent, seconds: seconds)))")
+      how.append("sent \(rate(sent, seconds))")
     }
     let stalled = record.stalledStreams.filter { $0.resumedAt == nil }.count
     if stalled > 0 { how.append("\(stalled) stalled") }
     return line + ": " + how.joined(separator: ", ")
+  }
+
+  /// "381 Mbits/sec", without the table's padding.
+  static func rate(_ bytes: Int64, _ seconds: Double) -> String {
+    String(Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: seconds)).drop { $0 == " " })
   }
 }
