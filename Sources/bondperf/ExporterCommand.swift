@@ -19,9 +19,10 @@ extension Bondperf {
 
     @Option(
       help: ArgumentHelp(
-        "Address and port to serve HTTP on ([::]:9516 for every address).",
+        "Address and port to serve HTTP on (default 127.0.0.1:9516; [::]:9516 for every "
+          + "address).",
         valueName: "addr:port"))
-    var listen = ListenAddress(argument: "127.0.0.1:9516")!
+    var listen: ListenAddress?
 
     @Option(help: "Probes run at once; more are refused with 503 (default 1).")
     var maxProbes = 1
@@ -58,6 +59,9 @@ extension Bondperf {
       let runner = ProbeRunner(bond: bond, pinning: pinning)
       let exporter = BondPerfCore.Exporter(configuration: configuration) { probe, deadline in
         await runner.run(probe, deadline: deadline)
+      }
+      guard let listen = listen ?? ListenAddress(argument: "127.0.0.1:9516") else {
+        throw ValidationErrorText("no address to listen on; give --listen ADDR:PORT")
       }
       let server: HTTPServer
       do {
