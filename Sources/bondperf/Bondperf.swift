@@ -14,7 +14,7 @@ struct Bondperf: AsyncParsableCommand {
       """,
     version: BondPerfVersion.string,
     subcommands: [
-      Client.self, Server.self, Compare.self, Hash.self, Plan.self, Inspect.self,
+      Client.self, Server.self, Compare.self, Hash.self, Plan.self, Inspect.self, Exporter.self,
     ])
 
   static func main() async {
@@ -42,7 +42,7 @@ struct Bondperf: AsyncParsableCommand {
 /// Turns iperf3's `-s` / `-c HOST` into the `server` / `client HOST` subcommands.
 enum IperfSpelling {
   static let subcommands: Set<String> = [
-    "client", "server", "compare", "hash", "plan", "inspect", "help",
+    "client", "server", "compare", "hash", "plan", "inspect", "exporter", "help",
   ]
 
   /// iperf3's flags whose value is optional or packed (`-d`, `--debug[=N]`,

@@ -14,6 +14,7 @@ extension Bondperf {
     @OptionGroup(title: "iperf3 client options") var iperfClient: IperfClientOptions
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
+    @OptionGroup var prometheus: PrometheusOption
     @OptionGroup(visibility: .hidden) var misplaced: MisplacedServerFlags
     @OptionGroup(visibility: .hidden) var misplacedIperf: MisplacedIperfServerFlags
     @OptionGroup(title: "Authentication") var auth: ClientAuthOptions
@@ -26,7 +27,8 @@ extension Bondperf {
     func run() async throws {
       try await RunTest.client(
         host: host, common: common, options: options, iperf: iperf, iperfClient: iperfClient,
-        bond: bond, pinning: pinning, authentication: try auth.authentication())
+        bond: bond, pinning: pinning, authentication: try auth.authentication(),
+        prometheus: prometheus)
     }
   }
 }

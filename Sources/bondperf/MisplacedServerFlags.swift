@@ -16,6 +16,8 @@ struct MisplacedServerFlags: ParsableArguments {
   var idleTimeout: String?
   @Option(name: .customLong("allow"), help: .hidden)
   var allow: [String] = []
+  @Flag(name: .customLong("journal"), help: .hidden)
+  var journal = false
 
   /// The server flags given, in declaration order, each with what it would have done.
   var given: [(flag: String, reason: String)] {
@@ -26,6 +28,7 @@ struct MisplacedServerFlags: ParsableArguments {
       (maxDuration != nil, "--max-duration", limit),
       (idleTimeout != nil, "--idle-timeout", "it makes an idle server restart or exit"),
       (!allow.isEmpty, "--allow", limit),
+      (journal, "--journal", "it sets how a server logs its tests"),
     ]
     return candidates.filter(\.0).map { (flag: $0.1, reason: $0.2) }
   }

@@ -8,7 +8,7 @@ enum RunTest {
   static func client(
     host: String, common: CommonOptions, options: ClientOptions, iperf: IperfCommonOptions,
     iperfClient: IperfClientOptions, bond: BondOptions, pinning: PinningOptions,
-    authentication: ClientAuthentication? = nil
+    authentication: ClientAuthentication? = nil, prometheus: PrometheusOption = PrometheusOption()
   ) async throws {
     let sink = try common.makeSink()
     let pidFile = try iperf.applyProcessSettings(
@@ -23,11 +23,13 @@ enum RunTest {
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
       configuration: &configuration, sink: sink)
-    let observer = common.makeObserver(
-      sink: sink, slaveNames: setup.slaveNames,
-      decorate: decorating(setup.decorating, receiveCopies: configuration.dataPath.receiveCopies),
-      trailer: trailer(setup.trailer, verbose: iperf.verbose),
-      fullJSON: iperf.jsonStreamFullOutput, verbose: iperf.verbose)
+    let observer = RecordKeeper(
+      common.makeObserver(
+        sink: sink, slaveNames: setup.slaveNames,
+        decorate: decorating(setup.decorating, receiveCopies: configuration.dataPath.receiveCopies),
+        trailer: trailer(setup.trailer, verbose: iperf.verbose),
+        fullJSON: iperf.jsonStreamFullOutput, verbose: iperf.verbose))
+    defer { prometheus.write(observer.record, target: host, decorate: setup.decorate) }
     let client = Client(
       configuration: configuration, observer: observer, bond: setup)
     // The test's own thread ends it and reports, within about 100 ms.
@@ -117,7 +119,12 @@ enum RunTest {
       }
       return
     }
+    if options.journal && common.isJSON {
+      throw ValidationErrorText("--journal and -J/--json-stream cannot be used together.")
+    }
     let sink = try common.makeSink()
+    let journalSink = common.logfile == nil ? OutputSink(file: .standardError) : sink
+    let journal = options.journal
     let pidFile = try iperf.applyProcessSettings(
       sink: sink, textMode: !common.isJSON, title: nil)
     defer { pidFile?.remove() }
@@ -136,19 +143,26 @@ enum RunTest {
     let fullJSON = iperf.jsonStreamFullOutput
     let verbose = iperf.verbose
     configuration.authentication = authentication
+    do {
+      configuration.inheritedListener = try SystemdSockets.inherited().first
+    } catch {
+      throw ValidationErrorText("cannot use the socket systemd passed: \(error)")
+    }
     let server = Server(
       configuration: configuration,
       makeObserver: {
-        common.makeObserver(
-          sink: sink, slaveNames: slaveNames, decorate: decorate,
-          trailer: trailer({ _ in "" }, verbose: verbose), fullJSON: fullJSON, verbose: verbose)
+        journal
+          ? JournalObserver(sink: journalSink)
+          : common.makeObserver(
+            sink: sink, slaveNames: slaveNames, decorate: decorate,
+            trailer: trailer({ _ in "" }, verbose: verbose), fullJSON: fullJSON, verbose: verbose)
       },
       bond: setup)
     let sources = Signals.onTermination { _ in server.stop() }
     defer { sources.forEach { $0.cancel() } }
     // Text mode prints "Server listening on PORT" before each test; -J and --json-stream
     // keep standard output for JSON, so they say it once on standard error (for -p 0).
-    let announce = common.isJSON
+    let announce = common.isJSON || journal
     do {
       try await server.run { address in
         if announce { StandardStreams.writeError("Server listening on \(address.port)\n") }

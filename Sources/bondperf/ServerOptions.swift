@@ -53,6 +53,14 @@ struct ServerOptions: ParsableArguments {
       "Serve only clients in these networks (repeatable).", valueName: "CIDR[,CIDR...]"))
   var allow: [NetworkList] = []
 
+  @Flag(
+    name: .customLong("journal"),
+    help: """
+      Log for the journal: one line per test (client, streams, result) and the \
+      refusals on standard error, instead of iperf3's report.
+      """)
+  var journal = false
+
   func validate() throws {
     guard TestBounds.streams.contains(maxStreams) else {
       throw ValidationError(

@@ -65,12 +65,19 @@ struct CompletionScriptTests {
   }
 
   @Test func helpListsTheCommandsAndFlags() throws {
-    #expect(try Self.subcommands() == ["client", "server", "compare", "hash", "plan", "inspect"])
+    #expect(
+      try Self.subcommands() == [
+        "client", "server", "compare", "hash", "plan", "inspect", "exporter",
+      ])
     let server = try Self.flags(of: "server")
-    #expect(server.long.isSuperset(of: ["--port", "--one-off", "--allow", "--slaves", "--bond"]))
+    #expect(
+      server.long.isSuperset(of: [
+        "--port", "--one-off", "--allow", "--slaves", "--bond", "--journal",
+      ]))
     #expect(server.short.isSuperset(of: ["-p", "-1", "-J"]))
     let client = try Self.flags(of: "client")
-    #expect(client.long.isSuperset(of: ["--parallel", "--time", "--reverse", "--no-pin"]))
+    #expect(
+      client.long.isSuperset(of: ["--parallel", "--time", "--reverse", "--no-pin", "--prometheus"]))
     #expect(client.short.isSuperset(of: ["-P", "-t", "-R"]))
   }
 

@@ -28,11 +28,11 @@ public final class Server: Sendable {
   /// Whether a one-off server ended because no client came within `--idle-timeout`.
   public var endedIdle: Bool { idleExpired.load(ordering: .relaxed) }
 
-  /// Listens, calls `ready` with the bound address, and serves until
+  /// Listens (or takes ``ServerConfiguration/inheritedListener``), calls `ready` with the bound address, and serves until
   /// ``stop()`` (or after one test with `oneOff`).
   public func run(ready: @escaping @Sendable (SocketAddress) -> Void = { _ in }) async throws {
     try await DedicatedThread.run(named: "bondperf-server") { [self] in
-      let listener = try ServerListener.listen(configuration)
+      let listener = try configuration.inheritedListener ?? ServerListener.listen(configuration)
       ready(try listener.socket.localAddress)
       try ServerListener(server: self, socket: listener).serve()
     }

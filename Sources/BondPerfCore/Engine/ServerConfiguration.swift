@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
   public var maxPendingConnections = 32
   /// iperf3's RSA authentication: every test must carry accepted credentials.
   public var authentication: ServerAuthentication?
+  /// A listening socket to serve on instead of opening one (systemd's socket
+  /// activation, ``SystemdSockets``). It is never reopened: a test's `-w` is set
+  /// on it in place, and stays for later tests until the server restarts.
+  public var inheritedListener: SharedSocket?
 
   public init() {}
 

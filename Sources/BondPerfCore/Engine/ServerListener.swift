@@ -201,6 +201,15 @@ final class ServerListener {
   ///   after this test, since it has nothing left to listen on.
   func reopenListener(window: Int?, force: Bool = false) throws {
     guard force || window != listenerWindow else { return }
+    if configuration.inheritedListener != nil {
+      // systemd holds the port: set the buffers in place (accepted connections inherit them).
+      if let window {
+        try? socket.socket.setSendBufferSize(window)
+        try? socket.socket.setReceiveBufferSize(window)
+        listenerWindow = window
+      }
+      return
+    }
     while let queued = try? socket.socket.acceptIfReady() {
       let peer = queued.peer
       ControlConnection(queued.socket, peer: peer).refuse()
