@@ -37,14 +37,28 @@ public final class TextReporter: TestObserver {
   }
 
   public func interval(_ interval: IntervalReport, record: TestRecord) {
+    let isUDP = interval.streams.contains { $0.udp != nil }
     let sending = interval.streams.contains { $0.localSends && $0.tcp != nil }
-    if header.claim() { sink.line(TextReport.intervalHeader(sending: sending)) }
-    for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
+    if header.claim() {
+      sink.line(
+        isUDP
+          ? TextReport.udpIntervalHeader(onlySending: interval.streams.allSatisfy(\.localSends))
+          : TextReport.intervalHeader(sending: sending))
+    }
+    for stream in interval.streams {
+      if let udp = stream.udp {
+        sink.line(TextReport.udpIntervalLine(stream, udp))
+      } else {
+        sink.line(TextReport.intervalLine(stream))
+      }
+    }
     let groups = IperfJSON.groups(record)
     if interval.streams.count > 1 {
       for ids in [groups.primary, groups.bidirReverse] {
         let streams = interval.streams.filter { ids.contains($0.id) }
-        if !streams.isEmpty { sink.line(TextReport.intervalSum(streams)) }
+        guard !streams.isEmpty else { continue }
+        sink.line(
+          isUDP ? TextReport.udpIntervalSum(streams) : TextReport.intervalSum(streams))
       }
     }
     if let first = interval.streams.first {
@@ -88,7 +102,10 @@ public final class TextReporter: TestObserver {
   private func printSummary(_ record: TestRecord) {
     guard summary.claim() else { return }
     if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
-    for line in TextReport.summary(record) { sink.line(line) }
+    let isUDP = record.summary?.streams.contains { $0.udp != nil } ?? false
+    for line in isUDP ? TextReport.udpSummary(record) : TextReport.summary(record) {
+      sink.line(line)
+    }
   }
 
   public func stalled(_ streams: [StalledStream], record: TestRecord) {
