@@ -120,7 +120,7 @@ extension EndToEnd {
       ] {
         let run = try await e2eRun(
           client: client, server: server,
-          clientArguments: ["-u", "-b", "5M", "-t", "1", "--udp-counters-64bit"])
+          clientArguments: ["-u", "-b", "5M", "-l", "1400", "-t", "1", "--udp-counters-64bit"])
         let packets = try run.client.number("end.sum_received.packets")
         let lost = try run.client.number("end.sum_received.lost_packets")
         #expect(packets > 100, "\(client) -> \(server): \(packets) datagrams")

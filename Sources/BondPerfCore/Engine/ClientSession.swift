@@ -104,13 +104,15 @@ final class ClientSession {
     observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let server = try serverAddress()
     let (control, mssDefault) = try connectControl(to: server)
-    let parameters = UDPDefaults.resolved(configuration.parameters, controlMSS: mssDefault)
-    if let warning = UDPDefaults.fragmentationWarning(parameters, controlMSS: mssDefault) {
+    let cookie = Cookie.random()
+    try control.send(bytes: conversation.start(cookie: cookie))
+    // As iperf3 does, UDP datagrams take the MSS read once the cookie is out.
+    let controlMSS = (try? control.shared.socket.maxSegmentSize) ?? mssDefault
+    let parameters = UDPDefaults.resolved(configuration.parameters, controlMSS: controlMSS)
+    if let warning = UDPDefaults.fragmentationWarning(parameters, controlMSS: controlMSS) {
       observer.warning(warning)
     }
     resolvedParameters = parameters
-    let cookie = Cookie.random()
-    try control.send(bytes: conversation.start(cookie: cookie))
     try expect(.sendParameters, control)
     try control.send(bytes: conversation.parameters(parameters))
     try expect(.openStreams, control)

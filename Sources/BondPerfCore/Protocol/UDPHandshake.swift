@@ -4,7 +4,8 @@
 ///
 /// Both are a 4-byte integer written in host order. iperf3 3.12 and 3.21 send
 /// `0x36373839` and reply `0x39383736` (on a little-endian host the bytes read
-/// "9876" and "6789"); clients also take the reply of older servers, 987654321.
+/// "9876" and "6789"; a big-endian build swaps the constants, so the bytes are
+/// the same); clients also take the reply of older servers, 987654321.
 /// A server reads the datagram only to learn the client's address and port; its
 /// content is not checked.
 public enum UDPHandshake {
@@ -15,12 +16,12 @@ public enum UDPHandshake {
   /// The reply of servers before 3.12 (987654321, little-endian).
   public static let legacyReply: [UInt8] = [0xb1, 0x68, 0xde, 0x3a]
 
-  /// Whether `datagram` is a server's reply to the connect message, in either
-  /// byte order (iperf3 on a big-endian host writes the same integers big-endian).
+  /// Whether `datagram` is a server's reply to the connect message. A big-endian
+  /// iperf3 defines the integers byte-swapped, so the bytes on the wire are the same.
   public static func isReply(_ datagram: some Collection<UInt8>) -> Bool {
     guard datagram.count == 4 else { return false }
     let bytes = Array(datagram)
-    return [reply, legacyReply, reply.reversed(), legacyReply.reversed()].contains(bytes)
+    return bytes == reply || bytes == legacyReply
   }
 
   /// How many bytes a client reads at most while it waits for the reply: with `-R`
