@@ -38,7 +38,8 @@ extension DataStream {
         continue
       }
       if pacer.limits {
-        let wait = pacer.wait(bytes: sentBytes, elapsed: begin.duration(to: .now).inSeconds)
+        let wait = pacer.wait(
+          bytes: sentBytes + Int64(length / 2), elapsed: begin.duration(to: .now).inSeconds)
         if wait > 0 {
           Thread.sleep(forTimeInterval: wait)
           continue

@@ -177,7 +177,8 @@ public final class DataStream: Sendable {
         continue
       }
       if pacer.limits {
-        let wait = pacer.wait(bytes: paced, elapsed: begin.duration(to: .now).inSeconds)
+        let wait = pacer.wait(
+          bytes: paced + Int64(blockLength / 2), elapsed: begin.duration(to: .now).inSeconds)
         if wait > 0 {
           Thread.sleep(forTimeInterval: wait)
           continue

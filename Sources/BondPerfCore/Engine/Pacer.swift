@@ -25,6 +25,11 @@ public struct Pacer: Sendable {
 
   /// How long to wait before the next block, given `bytes` sent in `elapsed`
   /// seconds since the stream started: 0 when the average is below the rate.
+  ///
+  /// Senders pass what they sent plus half a block, so a block goes out when the
+  /// rate reaches its middle: the count then stays within half a block of the
+  /// target, where iperf3's (which sends once the average is below the rate)
+  /// runs up to a block ahead.
   public func wait(bytes: Int64, elapsed: Double) -> Double {
     guard rate > 0 else { return 0 }
     // The moment at which `bytes` sent is exactly the rate.
