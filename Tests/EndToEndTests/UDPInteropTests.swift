@@ -112,6 +112,24 @@ extension EndToEnd {
       #expect(clientPaths > 60 && serverPaths > 60, "suspiciously few key paths")
     }
 
+    /// UDP documents (bondperf's and iperf3's) validate against the result schema.
+    @Test(.timeLimit(.minutes(1)))
+    func documentsValidateAgainstTheSchema() async throws {
+      let runs: [(E2EImplementation, E2EImplementation, [String])] = [
+        (.bondperf, .bondperf, ["--bidir", "-P", "2"]),
+        (.bondperf, .iperf3, ["-R"]),
+        (.iperf3, .bondperf, []),
+        (.iperf3, .iperf3, []),
+      ]
+      for (client, server, flags) in runs {
+        let run = try await e2eRun(
+          client: client, server: server,
+          clientArguments: ["-u", "-b", "5M", "-l", "1400", "-t", "1"] + flags)
+        try JSONSchemaTests.expectValid(run.client.root, "UDP \(client) client \(flags)")
+        try JSONSchemaTests.expectValid(run.server.root, "UDP \(server) server \(flags)")
+      }
+    }
+
     /// 64-bit sequence numbers: iperf3 reads bondperf's and the other way round.
     @Test(.timeLimit(.minutes(1)))
     func wideCountersInteroperate() async throws {
