@@ -71,6 +71,8 @@ struct ClientOptions: ParsableArguments {
     name: .customLong("connect-timeout"), help: "Milliseconds to wait for each TCP connection.")
   var connectTimeout: Int = 10_000
 
+  @OptionGroup(title: "UDP and rate options") var rates: UDPOptions
+
   func validate() throws {
     guard TestBounds.streams.contains(parallel) else {
       throw ValidationError("-P must be between \(TestBounds.streams.errorText), got \(parallel).")
@@ -98,6 +100,7 @@ struct ClientOptions: ParsableArguments {
     if let mss, !(88...9216).contains(mss) {
       throw ValidationError("-M must be between 88 and 9216, got \(mss).")
     }
+    try rates.validate(length: length?.bytes)
     guard (100...600_000).contains(connectTimeout) else {
       throw ValidationError("--connect-timeout must be between 100 and 600000 ms.")
     }
@@ -136,6 +139,7 @@ struct ClientOptions: ParsableArguments {
     parameters.congestion = congestion
     parameters.title = title
     parameters.getServerOutput = getServerOutput
+    rates.apply(to: &parameters, lengthGiven: length != nil)
     return parameters
   }
 }

@@ -42,6 +42,16 @@ struct MisplacedClientFlags: ParsableArguments {
   var getServerOutput = false
   @Option(name: .customLong("connect-timeout"), help: .hidden)
   var connectTimeout: String?
+  @Flag(name: [.customShort("u"), .customLong("udp")], help: .hidden)
+  var udp = false
+  @Option(name: [.customShort("b"), .customLong("bitrate")], help: .hidden)
+  var bitrate: String?
+  @Option(name: .customLong("pacing-timer"), help: .hidden)
+  var pacingTimer: String?
+  @Option(name: .customLong("fq-rate"), help: .hidden)
+  var fqRate: String?
+  @Flag(name: .customLong("udp-counters-64bit"), help: .hidden)
+  var counters64Bit = false
   @Option(name: .customLong("peer-slaves"), help: .hidden)
   var peerSlaves: String?
   @Flag(name: .customLong("no-pin"), help: .hidden)
@@ -78,6 +88,11 @@ struct MisplacedClientFlags: ParsableArguments {
       (title != nil, "-T", request),
       (getServerOutput, "--get-server-output", "only the client asks for the server's output"),
       (connectTimeout != nil, "--connect-timeout", "only the client opens connections"),
+      (udp, "-u", "the server takes the protocol from the client's request"),
+      (bitrate != nil, "-b", request),
+      (pacingTimer != nil, "--pacing-timer", request),
+      (fqRate != nil, "--fq-rate", request),
+      (counters64Bit, "--udp-counters-64bit", request),
       (peerSlaves != nil, "--peer-slaves", ports),
       (noPin, "--no-pin", ports),
       (portRange != nil, "--port-range", ports),

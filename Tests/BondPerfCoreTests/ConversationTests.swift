@@ -41,16 +41,33 @@ struct ConversationTests {
     #expect(server.awaiting == .cookie)
   }
 
-  @Test func serverRefusesUDPParameters() throws {
+  @Test func serverRefusesSCTPAndAcceptsUDPParameters() throws {
     var server = ServerConversation()
     var buffer = ControlBuffer()
     buffer.append(contentsOf: ConversationTests.cookie.wireBytes)
     _ = try server.next(from: &buffer)
     _ = try server.send(.paramExchange)
-    buffer.append(contentsOf: Framing.frame(Array(#"{"udp":true,"parallel":1,"len":1460}"#.utf8)))
-    #expect(throws: ConversationError.unsupportedTransport(.udp)) {
+    buffer.append(contentsOf: Framing.frame(Array(#"{"sctp":true,"parallel":1,"len":1460}"#.utf8)))
+    #expect(throws: ConversationError.unsupportedTransport(.sctp)) {
       try server.next(from: &buffer)
     }
+    var udpServer = ServerConversation()
+    var udpBuffer = ControlBuffer()
+    udpBuffer.append(contentsOf: ConversationTests.cookie.wireBytes)
+    _ = try udpServer.next(from: &udpBuffer)
+    _ = try udpServer.send(.paramExchange)
+    udpBuffer.append(
+      contentsOf: Framing.frame(
+        Array(
+          #"{"udp":true,"parallel":1,"len":1460,"bandwidth":1048576,"udp_counters_64bit":1}"#.utf8))
+    )
+    guard case .parameters(let parameters, _) = try udpServer.next(from: &udpBuffer) else {
+      Issue.record("no parameters")
+      return
+    }
+    #expect(parameters.transport == .udp)
+    #expect(parameters.udpCounters64Bit)
+    #expect(parameters.bandwidth == 1_048_576)
   }
 
   @Test func serverIgnoresATestStartEchoAndEndsOnTestEnd() throws {

@@ -11,6 +11,8 @@ final class ClientSession {
   var record = TestRecord()
   var conversation = ClientConversation()
   var streams: [DataStream] = []
+  /// The parameters sent: the configured ones with UDP's datagram size filled in.
+  private var resolvedParameters = TestParameters()
 
   init(client: Client) {
     self.client = client
@@ -106,7 +108,6 @@ final class ClientSession {
   }
 
   private func runTest() throws {
-    let parameters = configuration.parameters
     if let cpu = configuration.cpuAffinity {
       // Stream threads started from here inherit the mask.
       try CPUAffinity.pin(to: cpu)
@@ -116,6 +117,13 @@ final class ClientSession {
     let (control, mssDefault) = try connectControl(to: server)
     let cookie = Cookie.random()
     try control.send(bytes: conversation.start(cookie: cookie))
+    // As iperf3 does, UDP datagrams take the MSS read once the cookie is out.
+    let controlMSS = (try? control.shared.socket.maxSegmentSize) ?? mssDefault
+    let parameters = UDPDefaults.resolved(configuration.parameters, controlMSS: controlMSS)
+    if let warning = UDPDefaults.fragmentationWarning(parameters, controlMSS: controlMSS) {
+      observer.warning(warning)
+    }
+    resolvedParameters = parameters
     try expect(.sendParameters, control)
     let outgoing = try authenticated(parameters)
     DebugLog.line("sending parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
@@ -210,7 +218,7 @@ final class ClientSession {
 
   /// Records and reports the test's start, once the streams are connected.
   private func recordStart(cookie: Cookie, mssDefault: Int) {
-    let parameters = configuration.parameters
+    let parameters = resolvedParameters
     var sndbuf = 0
     var rcvbuf = 0
     if let first = streams.first {
@@ -359,11 +367,26 @@ final class ClientSession {
   private func streamSocket(
     family: AddressFamily, parameters: TestParameters, reuse: Bool
   ) throws -> Socket {
-    let socket = try Socket(family: family, protocol: configuration.tuning.socketProtocol)
+    let isUDP = parameters.transport == .udp
+    let socket = try Socket(
+      family: family, type: isUDP ? .datagram : .stream,
+      protocol: isUDP ? 0 : configuration.tuning.socketProtocol)
     try configuration.tuning.applyToData(socket, family: family)
     if let window = parameters.window {
       try socket.setSendBufferSize(window)
       try socket.setReceiveBufferSize(window)
+    }
+    if let fqRate = parameters.fqRate, fqRate > 0 {
+      do {
+        try socket.setMaxPacingRate(bytesPerSecond: UInt64(fqRate / 8))
+      } catch {
+        observer.warning("unable to set socket pacing (--fq-rate): \(error)")
+      }
+    }
+    if isUDP {
+      if let device = configuration.bindDevice { try socket.bindToDevice(device) }
+      if reuse { try socket.setReuseAddress(true) }
+      return socket
     }
     if let mss = parameters.mss { try socket.setMaxSegmentSize(mss) }
     if parameters.noDelay { try socket.setNoDelay(true) }
@@ -414,11 +437,18 @@ final class ClientSession {
         throw PerfError(
           .network, "unable to connect stream \(index + 1): \(error)", underlying: error)
       }
-      try socket.sendAll(cookie.wireBytes)
+      let udp: UDPCounters?
+      if parameters.transport == .udp {
+        try udpHandshake(socket, stream: index, parameters: parameters)
+        udp = UDPCounters(counters64Bit: parameters.udpCounters64Bit)
+      } else {
+        try socket.sendAll(cookie.wireBytes)
+        udp = nil
+      }
       let local = try socket.localAddress
       let shared = SharedSocket(socket)
       let stream = DataStream(
-        id: id, localSends: localSends, connection: shared, local: local, remote: server)
+        id: id, localSends: localSends, connection: shared, local: local, remote: server, udp: udp)
       let connected = ConnectedStream(
         id: id, socket: shared.descriptor, local: local, remote: server, localSends: localSends,
         predictedSlave: plannedSlave ?? configuration.slavePredictor?(local, server),
@@ -433,5 +463,42 @@ final class ClientSession {
       "every planned port for stream \(index + 1) was busy (\(ports))"
         + (lastError.map { ": \($0)" } ?? ""),
       underlying: lastError)
+  }
+
+  /// iperf3's UDP "connect": the 4-byte datagram that tells the server where the
+  /// stream comes from, then its reply. With `-R` up to two data datagrams may
+  /// come first, as iperf3 allows.
+  private func udpHandshake(
+    _ socket: borrowing Socket, stream index: Int, parameters: TestParameters
+  )
+    throws
+  {
+    let failure = "unable to connect UDP stream \(index + 1)"
+    do {
+      try socket.sendAll(UDPHandshake.connectMessage)
+      let patience = UDPHandshake.patience(
+        reverse: parameters.mode != .normal, blockLength: parameters.effectiveLength)
+      let deadline = ContinuousClock.now + configuration.connectTimeout
+      var buffer = [UInt8](repeating: 0, count: 65_536)
+      var seen = 0
+      while seen < patience {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero, try socket.waitReadable(timeout: min(left, Duration.milliseconds(100)))
+        else {
+          if client.isInterrupted { throw PerfError.interrupted }
+          if left > .zero { continue }
+          throw PerfError(
+            .network,
+            "\(failure): the server \(serverName) did not answer within "
+              + "\(configuration.connectTimeout) (is UDP port \(configuration.port) blocked?)")
+        }
+        let count = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0) }
+        if count >= 4 && UDPHandshake.isReply(buffer[..<4]) { return }
+        seen += max(count, 1)
+      }
+      throw PerfError(.protocolViolation, "\(failure): the server's reply was not iperf3's")
+    } catch let error as SyscallError {
+      throw PerfError(.network, "\(failure): \(error) (server \(serverName))", underlying: error)
+    }
   }
 }

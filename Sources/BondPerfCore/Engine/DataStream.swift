@@ -16,6 +16,8 @@ public final class DataStream: Sendable {
   public let connection: SharedSocket
   public let local: SocketAddress
   public let remote: SocketAddress
+  /// The datagram counters of a UDP stream; nil for TCP.
+  public let udp: UDPCounters?
 
   /// Bytes moved so far (sent or received), since the connection opened.
   let bytes = Atomic<Int64>(0)
@@ -26,8 +28,9 @@ public final class DataStream: Sendable {
 
   public init(
     id: Int, localSends: Bool, connection: SharedSocket, local: SocketAddress,
-    remote: SocketAddress
+    remote: SocketAddress, udp: UDPCounters? = nil
   ) {
+    self.udp = udp
     self.id = id
     self.localSends = localSends
     self.connection = connection
@@ -51,14 +54,21 @@ public final class DataStream: Sendable {
   ///   - batchingReceives: Let a discarding receiver wait for
   ///     ``discardLowWaterMark`` bytes. Only for tests that end by time: a test that
   ///     ends by bytes or blocks must count what arrived before its last sample.
+  ///   - pacer: `-b`: the sender's rate and burst.
   func start(
     blockLength: Int, limits: TestLimits, dataPath: DataPath = DataPath(),
-    batchingReceives: Bool = true
+    batchingReceives: Bool = true, pacer: Pacer = Pacer(rate: 0)
   ) {
     started.store(true, ordering: .relaxed)
     let length = min(max(blockLength, 1), StreamBuffers.maximumLength)
     let thread = Thread { [self] in
-      if let path = dataPath.diskFile {
+      if let udp {
+        if localSends {
+          udpSendLoop(length: length, limits: limits, pacer: pacer, udp: udp)
+        } else {
+          udpReceiveLoop(limits: limits, udp: udp)
+        }
+      } else if let path = dataPath.diskFile {
         if localSends {
           fileSendLoop(path: path, blockLength: length, limits: limits)
         } else {
@@ -67,7 +77,7 @@ public final class DataStream: Sendable {
       } else if localSends {
         sendLoop(
           blockLength: length, limits: limits, fromFile: dataPath.sendsFromFile,
-          repeating: dataPath.repeatingPayload)
+          repeating: dataPath.repeatingPayload, pacer: pacer)
       } else {
         receiveLoop(
           blockLength: length, limits: limits, copying: dataPath.receiveCopies,
@@ -140,7 +150,7 @@ public final class DataStream: Sendable {
     return ok
   }
 
-  private func record(_ error: SyscallError) {
+  func record(_ error: SyscallError) {
     guard !stopping.load(ordering: .relaxed) else { return }
     failure.withLock { $0 = error }
   }
@@ -150,7 +160,9 @@ public final class DataStream: Sendable {
   /// Per block: one `send` (or `sendfile`) per kernel write and one add to this
   /// stream's own counter. The test-wide totals behind `-n` / `-k` are shared by every
   /// stream, so they are only touched when the test has such a limit.
-  private func sendLoop(blockLength: Int, limits: TestLimits, fromFile: Bool, repeating: Bool) {
+  private func sendLoop(
+    blockLength: Int, limits: TestLimits, fromFile: Bool, repeating: Bool, pacer: Pacer
+  ) {
     let socket = connection
     let counting = limits.hasLimit
     let payload: UnsafeRawBufferPointer
@@ -170,11 +182,22 @@ public final class DataStream: Sendable {
     }
     // Best effort: without it only a shutdown wakes a sender blocked on a full buffer.
     try? socket.socket.setSendTimeout(DataStream.sendWait)
+    let begin = ContinuousClock.now
+    var paced: Int64 = 0
     while !stopping.load(ordering: .relaxed) {
       if counting && limits.sendingDone {
         // Like iperf3 3.16+: a sender at the limit idles until TEST_END.
         Thread.sleep(forTimeInterval: 0.005)
         continue
+      }
+      if pacer.limits {
+        let wait = pacer.wait(
+          bytes: paced + Int64(blockLength / 2), elapsed: begin.duration(to: .now).inSeconds)
+        if wait > 0 {
+          Thread.sleep(forTimeInterval: wait)
+          continue
+        }
+        paced += Int64(blockLength)
       }
       var offset = 0
       while offset < blockLength {

@@ -37,10 +37,13 @@ final class Measurement {
     sampler = StreamSampler(
       streams: streams, start: start, omitting: parameters.omit > 0, monitor: bond?.monitor)
     clock = IntervalClock(start: start, intervalSeconds: interval, omitSeconds: parameters.omit)
+    let pacer = Pacer(
+      rate: parameters.bandwidth ?? 0, burst: parameters.burst ?? 0,
+      pacingTimerMicroseconds: parameters.pacingTimer ?? 1000)
     for stream in streams {
       stream.start(
         blockLength: parameters.effectiveLength, limits: limits, dataPath: dataPath,
-        batchingReceives: !parameters.endsByCount)
+        batchingReceives: !parameters.endsByCount, pacer: pacer)
     }
   }
 

@@ -7,15 +7,28 @@ enum ResultsExchange {
     congestion: String?, extra: [(String, JSONValue)]
   ) -> TestResults {
     let sends = totals.contains(where: \.localSends)
+    let isUDP = totals.contains { $0.udp != nil }
     let streams = totals.map { stream in
-      StreamResult(
+      guard let udp = stream.udp else {
+        return StreamResult(
+          id: stream.id, bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived,
+          retransmits: stream.localSends ? (stream.retransmits ?? 0) : -1,
+          startTime: 0, endTime: endTime)
+      }
+      // UDP as iperf3 3.21 sends it: counts include the omit period, which is
+      // given apart; a sender has no retransmits and no jitter or losses.
+      return StreamResult(
         id: stream.id, bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived,
-        retransmits: stream.localSends ? (stream.retransmits ?? 0) : -1,
-        startTime: 0, endTime: endTime)
+        retransmits: -1, jitter: udp.jitter, errors: udp.lost + udp.omittedLost,
+        omittedErrors: udp.omittedLost,
+        packets: (stream.localSends ? udp.senderPackets : udp.receiverPackets)
+          + udp.omittedPackets,
+        omittedPackets: udp.omittedPackets, startTime: 0, endTime: endTime)
     }
     return TestResults(
       cpuUtilTotal: cpu.total, cpuUtilUser: cpu.user, cpuUtilSystem: cpu.system,
-      senderHasRetransmits: sends ? 1 : -1, congestionUsed: congestion, streams: streams,
+      senderHasRetransmits: sends ? (isUDP ? 0 : 1) : -1, congestionUsed: isUDP ? nil : congestion,
+      streams: streams,
       extra: extra)
   }
 
@@ -43,6 +56,17 @@ enum ResultsExchange {
       } else {
         merged.streams[index].bytesSent = remote.bytes
         merged.streams[index].retransmits = remote.retransmits >= 0 ? remote.retransmits : nil
+      }
+      if var udp = stream.udp {
+        let packets = max(remote.packets - (remote.omittedPackets ?? 0), 0)
+        if stream.localSends {
+          udp.receiverPackets = packets
+          udp.lost = max(remote.errors - (remote.omittedErrors ?? 0), 0)
+          udp.jitter = remote.jitter
+        } else {
+          udp.senderPackets = packets
+        }
+        merged.streams[index].udp = udp
       }
     }
     if let first = merged.streams.first, let remote = peer.stream(id: first.id) {

@@ -17,6 +17,8 @@ final class ServerSession {
   /// Whether the test was refused for its credentials: a one-off server
   /// (`-1`) then waits for the next client, as iperf3 does.
   var authenticationFailed = false
+  /// Where a UDP test's streams arrive, while they do.
+  private var udpListener: UDPStreamListener?
   var configuration: ServerConfiguration { listener.configuration }
   private var bond: (any BondWatch)? { listener.server.bond }
   /// Where a calibration probe's packets arrived (only for a calibration cookie).
@@ -108,8 +110,14 @@ final class ServerSession {
     try listener.reopenListener(window: parameters.window)
     startArrivals()
     defer { _ = arrivals?.report() }
+    if parameters.transport == .udp {
+      let port = (try? listener.socket.socket.localAddress.port) ?? configuration.port
+      udpListener = try UDPStreamListener(
+        configuration: configuration, port: port, window: parameters.window)
+    }
     try send(.createStreams)
     try acceptStreams(parameters)
+    udpListener = nil
     try send(.testStart)
     try send(.testRunning)
 
@@ -173,7 +181,9 @@ final class ServerSession {
             + "within \(configuration.streamTimeout)")
       }
       let ready = try Poller.readable(
-        [control.descriptor, listener.socket.descriptor], timeout: .milliseconds(200))
+        [control.descriptor, listener.socket.descriptor]
+          + (udpListener.map { [$0.descriptor] } ?? []),
+        timeout: .milliseconds(200))
       if ready.contains(control.descriptor) {
         let message: ControlMessage?
         do {
@@ -187,7 +197,12 @@ final class ServerSession {
             .unknownControlMessage, "the client sent \(message.name) while opening streams")
         }
       }
-      if ready.contains(listener.socket.descriptor) {
+      if let udpListener {
+        if ready.contains(listener.socket.descriptor) { listener.refuseNewcomer(observer) }
+        if ready.contains(udpListener.descriptor) {
+          try acceptUDPStream(udpListener, assignment: assignments[streams.count], parameters)
+        }
+      } else if ready.contains(listener.socket.descriptor) {
         try acceptStream(
           assignment: assignments[streams.count], cookie: cookie, parameters: parameters)
       }
@@ -445,5 +460,36 @@ final class ServerSession {
       localSends: localSends)
     record.connected.append(connected)
     observer.connected(connected, record: record)
+  }
+
+  /// Takes a UDP stream from `udpListener`: the client's first datagram, then the reply.
+  private func acceptUDPStream(
+    _ udpListener: UDPStreamListener, assignment: StreamAssignment, _ parameters: TestParameters
+  ) throws {
+    switch try udpListener.accept() {
+    case nil:
+      return
+    case .refused(let peer):
+      observer.warning("dropped a UDP datagram from \(peer.ip): not in --allow")
+    case .stream(let shared, let peer):
+      if let fqRate = parameters.fqRate, fqRate > 0 {
+        do {
+          try shared.socket.setMaxPacingRate(bytesPerSecond: UInt64(fqRate / 8))
+        } catch {
+          observer.warning("unable to set socket pacing (fqrate): \(error)")
+        }
+      }
+      let local = try shared.socket.localAddress
+      let localSends = assignment.direction.isSender(.server)
+      let stream = DataStream(
+        id: assignment.id, localSends: localSends, connection: shared, local: local, remote: peer,
+        udp: UDPCounters(counters64Bit: parameters.udpCounters64Bit))
+      streams.append(stream)
+      let connected = ConnectedStream(
+        id: assignment.id, socket: shared.descriptor, local: local, remote: peer,
+        localSends: localSends)
+      record.connected.append(connected)
+      observer.connected(connected, record: record)
+    }
   }
 }

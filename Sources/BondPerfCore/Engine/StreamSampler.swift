@@ -20,6 +20,30 @@ final class StreamSampler {
     var rttCount: Int64 = 0
     var lastSample: ContinuousClock.Instant
     var finalBytes: Int64?
+    /// UDP: the counts at the last sample, at the end of the omit period, and frozen.
+    var lastUDP = UDPCount()
+    var omitUDP = UDPCount()
+    var finalUDP: UDPCount?
+  }
+
+  /// A UDP stream's running counts: sent datagrams, or the receiver's counts.
+  struct UDPCount {
+    var packets: Int64 = 0
+    var lost: Int64 = 0
+    var outOfOrder: Int64 = 0
+    var jitter: Double = 0
+  }
+
+  /// The stream's UDP counts now (or as frozen); nil for TCP.
+  private func udpCount(_ index: Int) -> UDPCount? {
+    if let frozen = states[index].finalUDP { return frozen }
+    let stream = streams[index]
+    guard let udp = stream.udp else { return nil }
+    if stream.localSends { return UDPCount(packets: udp.sent.load(ordering: .relaxed)) }
+    let received = udp.received
+    return UDPCount(
+      packets: received.highestSequence, lost: received.lost, outOfOrder: received.outOfOrder,
+      jitter: received.jitter)
   }
 
   let streams: [DataStream]
@@ -68,12 +92,20 @@ final class StreamSampler {
         }
         tcp = sample
       }
+      var udp: UDPSample?
+      if let count = udpCount(index) {
+        udp = UDPSample(
+          packets: count.packets - state.lastUDP.packets, lost: count.lost - state.lastUDP.lost,
+          outOfOrder: count.outOfOrder - state.lastUDP.outOfOrder, jitter: count.jitter)
+        state.lastUDP = count
+      }
       reports.append(
         StreamInterval(
           id: stream.id, socket: stream.descriptor,
           start: seconds(state.start, state.intervalStart), end: seconds(state.start, now),
-          bytes: total - state.lastBytes, localSends: stream.localSends, omitted: omitting, tcp: tcp
-        ))
+          bytes: total - state.lastBytes, localSends: stream.localSends, omitted: omitting,
+          tcp: tcp,
+          udp: udp))
       state.lastBytes = total
       state.intervalStart = now
       state.lastSample = now
@@ -118,6 +150,10 @@ final class StreamSampler {
       states[index].omitBytes = total
       states[index].lastBytes = total
       states[index].retransmitBaseline = states[index].lastRetransmits
+      if let count = udpCount(index) {
+        states[index].omitUDP = count
+        states[index].lastUDP = count
+      }
     }
     monitor?.reset()
   }
@@ -126,6 +162,7 @@ final class StreamSampler {
   func freeze() {
     for (index, stream) in streams.enumerated() where states[index].finalBytes == nil {
       states[index].finalBytes = stream.bytes.load(ordering: .relaxed)
+      states[index].finalUDP = udpCount(index)
     }
   }
 
@@ -140,12 +177,26 @@ final class StreamSampler {
     streams.enumerated().map { index, stream in
       let state = states[index]
       let total = (state.finalBytes ?? stream.bytes.load(ordering: .relaxed)) - state.omitBytes
+      var udp: UDPTotals?
+      if let count = udpCount(index) {
+        let packets = count.packets - state.omitUDP.packets
+        var totals =
+          stream.localSends
+          ? UDPTotals(senderPackets: packets)
+          : UDPTotals(
+            receiverPackets: packets, lost: count.lost - state.omitUDP.lost,
+            outOfOrder: count.outOfOrder - state.omitUDP.outOfOrder, jitter: count.jitter)
+        totals.omittedPackets = state.omitUDP.packets
+        totals.omittedLost = state.omitUDP.lost
+        udp = totals
+      }
       return StreamSummary(
         id: stream.id, socket: stream.descriptor, localSends: stream.localSends,
         bytesSent: stream.localSends ? total : 0, bytesReceived: stream.localSends ? 0 : total,
         retransmits: stream.localSends ? state.lastRetransmits - state.retransmitBaseline : nil,
         maxSndCwnd: state.maxSndCwnd, maxSndWnd: state.maxSndWnd, maxRtt: state.maxRtt,
-        minRtt: state.minRtt, meanRtt: state.rttCount > 0 ? state.rttSum / state.rttCount : 0)
+        minRtt: state.minRtt, meanRtt: state.rttCount > 0 ? state.rttSum / state.rttCount : 0,
+        udp: udp)
     }
   }
 }

@@ -3,7 +3,7 @@ public enum ConversationError: Error, Sendable, Equatable, CustomStringConvertib
   /// `item` broke the protocol: a bad frame length, JSON that doesn't parse or
   /// decode, parameters out of range, or a state byte not allowed here.
   case malformed(ControlItem, ProtocolError)
-  /// The parameters ask for a transport the server doesn't run (only TCP).
+  /// The parameters ask for a transport the server doesn't run (SCTP).
   case unsupportedTransport(TransportProtocol)
   /// 37 bytes arrived that are not an iperf3 cookie (36 of `a-z2-7` and a NUL).
   case notACookie
@@ -12,7 +12,7 @@ public enum ConversationError: Error, Sendable, Equatable, CustomStringConvertib
     switch self {
     case .malformed(let item, let error): return "rejected \(item): \(error)"
     case .unsupportedTransport(let transport):
-      return "only TCP tests are supported, the client asked for \(transport.rawValue)"
+      return "only TCP and UDP tests are supported, the client asked for \(transport.rawValue)"
     case .notACookie: return "sent bytes that do not start with an iperf3 cookie"
     }
   }

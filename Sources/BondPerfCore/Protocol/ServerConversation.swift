@@ -103,7 +103,7 @@ public struct ServerConversation: Sendable {
     } catch {
       throw .malformed(.parameters, error)
     }
-    guard parameters.transport == .tcp else { throw .unsupportedTransport(parameters.transport) }
+    guard parameters.transport != .sctp else { throw .unsupportedTransport(parameters.transport) }
     try transition(.paramsExchanged, .parameters)
     return .parameters(parameters, typeMismatches: mismatches)
   }

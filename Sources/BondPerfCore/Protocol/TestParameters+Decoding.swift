@@ -2,7 +2,8 @@ extension TestParameters {
   private static let knownKeys: Set<String> = [
     "tcp", "udp", "sctp", "omit", "time", "num", "blockcount", "mss", "nodelay", "parallel",
     "reverse", "bidirectional", "window", "len", "bandwidth", "fqrate", "pacing_timer", "tos",
-    "title", "extra_data", "congestion", "get_server_output", "client_version",
+    "title", "extra_data", "congestion", "get_server_output", "client_version", "burst",
+    "udp_counters_64bit",
   ]
 
   /// Reads parameters as an iperf3 3.18+ server does; see ``init(json:typeMismatches:)``.
@@ -69,6 +70,8 @@ extension TestParameters {
     if let value = int("fqrate") { fqRate = value }
     if let value = int("pacing_timer") { pacingTimer = clamped(value) }
     if let value = int("TOS") { tos = clamped(value) }
+    if let value = int("burst") { burst = clamped(value) }
+    udpCounters64Bit = present("udp_counters_64bit")
     title = string("title")
     extraData = string("extra_data")
     congestion = string("congestion")
@@ -101,6 +104,17 @@ extension TestParameters {
       let bounds = TestBounds.blockLength
       throw .invalidValue(
         field: "len", reason: "must be \(bounds.lowerBound)...\(bounds.upperBound), got \(length)")
+    }
+    if transport == .udp, let length,
+      !(UDPDatagramHeader.minimumDatagram...UDPDatagramHeader.maximumDatagram).contains(length)
+    {
+      throw .invalidValue(
+        field: "len",
+        reason: "a UDP datagram must be \(UDPDatagramHeader.minimumDatagram)..."
+          + "\(UDPDatagramHeader.maximumDatagram) bytes, got \(length)")
+    }
+    if let burst, !(1...1000).contains(burst) {
+      throw .invalidValue(field: "burst", reason: "must be 1...1000, got \(burst)")
     }
     if let mss, mss < 0 { throw .invalidValue(field: "MSS", reason: "must not be negative") }
     if let window, window < 0 {

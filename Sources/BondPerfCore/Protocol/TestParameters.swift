@@ -35,6 +35,8 @@ public struct TestParameters: Sendable, Equatable {
   public var fqRate: Int64?
   /// Pacing timer in µs, sent as `pacing_timer`; iperf3 always sends 1000.
   public var pacingTimer: Int? = 1000
+  /// Blocks sent back to back per pacing decision (`-b RATE/BURST`), sent as `burst`.
+  public var burst: Int?
   /// IP TOS / traffic class (`-S`), sent as `TOS`.
   public var tos: Int?
   /// Copied into the server's output (`-T`).
@@ -46,6 +48,9 @@ public struct TestParameters: Sendable, Equatable {
   /// Ask the server for its output in its results (`--get-server-output`),
   /// sent as `"get_server_output":1`.
   public var getServerOutput = false
+  /// 64-bit sequence numbers in UDP datagrams (`--udp-counters-64bit`), sent as
+  /// `"udp_counters_64bit":1`.
+  public var udpCounters64Bit = false
   /// Informational; servers never read it. Sent last.
   public var clientVersion: String?
   /// Keys this type doesn't model, in order, sent just before `client_version`.
@@ -86,8 +91,8 @@ extension TestParameters {
   /// The parameters as a JSON object in the real client's key order:
   /// `tcp|udp|sctp, omit, time, num, blockcount, [MSS], [nodelay], parallel,
   /// [reverse], [bidirectional], [window], [len], [bandwidth], [fqrate],
-  /// [pacing_timer], [TOS], [title], [extra_data], [congestion],
-  /// [get_server_output], [extraKeys...], [client_version]`.
+  /// [pacing_timer], [burst], [TOS], [title], [extra_data], [congestion],
+  /// [get_server_output], [udp_counters_64bit], [extraKeys...], [client_version]`.
   public var json: JSONValue {
     var members: [(String, JSONValue)] = [(transport.rawValue, .bool(true))]
     members.append(("omit", .int(Int64(omit))))
@@ -104,11 +109,13 @@ extension TestParameters {
     if let bandwidth { members.append(("bandwidth", .int(bandwidth))) }
     if let fqRate { members.append(("fqrate", .int(fqRate))) }
     if let pacingTimer { members.append(("pacing_timer", .int(Int64(pacingTimer)))) }
+    if let burst { members.append(("burst", .int(Int64(burst)))) }
     if let tos { members.append(("TOS", .int(Int64(tos)))) }
     if let title { members.append(("title", .string(title))) }
     if let extraData { members.append(("extra_data", .string(extraData))) }
     if let congestion { members.append(("congestion", .string(congestion))) }
     if getServerOutput { members.append(("get_server_output", .int(1))) }
+    if udpCounters64Bit { members.append(("udp_counters_64bit", .int(1))) }
     members.append(contentsOf: extraKeys)
     if let clientVersion { members.append(("client_version", .string(clientVersion))) }
     return .object(members)

@@ -8,6 +8,8 @@ public struct StreamInterval: Sendable, Hashable {
   public var localSends: Bool
   public var omitted: Bool
   public var tcp: TCPSample?
+  /// Datagram counts of a UDP stream; nil for TCP.
+  public var udp: UDPSample? = nil
 
   public var seconds: Double { end - start }
   public var bitsPerSecond: Double { Units.rate(bytes: bytes, seconds: seconds) }

@@ -12,4 +12,6 @@ public struct StreamSummary: Sendable, Hashable {
   public var maxRtt: Int64
   public var minRtt: Int64
   public var meanRtt: Int64
+  /// Datagram totals of a UDP stream; nil for TCP.
+  public var udp: UDPTotals? = nil
 }

@@ -17,6 +17,10 @@ public enum BondReport {
     public var sent: SlaveLoad?
     public var received: SlaveLoad?
 
+    /// UDP: the datagrams of the streams predicted on this slave, sent, received
+    /// and lost (the receiver's counts, mapped to slaves by the prediction); nil for TCP.
+    public var datagrams: UDPTotals? = nil
+
     /// Every predicted stream's socket, senders first.
     public var predictedSockets: [Int32] { sendingSockets + receivingSockets }
   }
@@ -65,6 +69,7 @@ public enum BondReport {
         receivingSockets: received?.streams.map(\.socket) ?? [], txBytes: sample.txBytes,
         rxBytes: sample.rxBytes, seconds: sample.seconds, verdict: "ok", sent: sent,
         received: received)
+      row.datagrams = datagrams(onSlave: sample.index, record: record)
       let stopped = record.stalledStreams.filter {
         $0.resumedAt == nil && $0.predictedSlave == sample.index
       }
@@ -89,6 +94,23 @@ public enum BondReport {
       }
       return row
     }
+  }
+
+  /// The UDP datagram totals of the streams predicted on `slave`; nil for a TCP test.
+  static func datagrams(onSlave slave: Int, record: TestRecord) -> UDPTotals? {
+    let streams = record.summary?.streams ?? []
+    guard streams.contains(where: { $0.udp != nil }) else { return nil }
+    var totals = UDPTotals()
+    for stream in streams {
+      guard let udp = stream.udp,
+        record.connected.first(where: { $0.id == stream.id })?.predictedSlave == slave
+      else { continue }
+      totals.senderPackets += udp.senderPackets
+      totals.receiverPackets += udp.receiverPackets - udp.lost
+      totals.lost += udp.lost
+      totals.outOfOrder += udp.outOfOrder
+    }
+    return totals
   }
 
   /// What is wrong with one direction's load, if anything.
@@ -129,20 +151,30 @@ public enum BondReport {
 
   /// The text table for one host's slaves.
   public static func table(title: String, rows: [SlaveRow]) -> String {
-    var lines: [[String]] = [
-      ["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate", "verdict"]
-    ]
+    let udp = rows.contains { $0.datagrams != nil }
+    var header = ["slave", "name", "predicted streams", "tx", "tx rate", "rx", "rx rate"]
+    if udp { header += ["datagrams sent", "received", "lost"] }
+    var lines: [[String]] = [header + ["verdict"]]
     let bothWays = rows.contains { $0.sent != nil && $0.received != nil }
     for row in rows {
       let rate = { (bytes: Int64) in
         Units.bitsPerSecond(Units.rate(bytes: bytes, seconds: row.seconds))
       }
-      lines.append([
+      var cells = [
         String(row.index), row.name,
         streamsColumn(row, bothWays: bothWays),
         Units.bytes(Double(row.txBytes)), rate(row.txBytes), Units.bytes(Double(row.rxBytes)),
-        rate(row.rxBytes), row.verdict,
-      ])
+        rate(row.rxBytes),
+      ]
+      if udp {
+        let datagrams = row.datagrams ?? UDPTotals()
+        let lost = TextReport.lossText(lost: datagrams.lost, total: datagrams.senderPackets)
+        cells += [
+          String(datagrams.senderPackets), String(datagrams.receiverPackets),
+          datagrams.senderPackets > 0 || datagrams.lost > 0 ? lost : "-",
+        ]
+      }
+      lines.append(cells + [row.verdict])
     }
     return title + "\n" + TextTable.render(lines)
   }
@@ -162,19 +194,37 @@ public enum BondReport {
   static func rowsJSON(_ rows: [SlaveRow]) -> JSONValue {
     .array(
       rows.map { row in
-        .object([
-          ("slave", .int(Int64(row.index))),
-          ("name", .string(row.name)),
-          ("predicted_streams", .array(row.predictedStreams.map { .int(Int64($0)) })),
-          ("predicted_sockets", .array(row.predictedSockets.map { .int(Int64($0)) })),
-          ("seconds", .double(row.seconds)),
-          ("tx_bytes", .int(row.txBytes)),
-          ("tx_bits_per_second", .double(Units.rate(bytes: row.txBytes, seconds: row.seconds))),
-          ("rx_bytes", .int(row.rxBytes)),
-          ("rx_bits_per_second", .double(Units.rate(bytes: row.rxBytes, seconds: row.seconds))),
-          ("verdict", .string(row.verdict)),
-        ])
+        .object(
+          [
+            ("slave", .int(Int64(row.index))),
+            ("name", .string(row.name)),
+            ("predicted_streams", .array(row.predictedStreams.map { .int(Int64($0)) })),
+            ("predicted_sockets", .array(row.predictedSockets.map { .int(Int64($0)) })),
+            ("seconds", .double(row.seconds)),
+            ("tx_bytes", .int(row.txBytes)),
+            ("tx_bits_per_second", .double(Units.rate(bytes: row.txBytes, seconds: row.seconds))),
+            ("rx_bytes", .int(row.rxBytes)),
+            ("rx_bits_per_second", .double(Units.rate(bytes: row.rxBytes, seconds: row.seconds))),
+            ("verdict", .string(row.verdict)),
+          ] + datagramsJSON(row.datagrams))
       })
+  }
+
+  /// A UDP row's `udp` member: the datagrams of its predicted streams.
+  static func datagramsJSON(_ datagrams: UDPTotals?) -> [(String, JSONValue)] {
+    guard let datagrams else { return [] }
+    return [
+      (
+        "udp",
+        .object([
+          ("sent_packets", .int(datagrams.senderPackets)),
+          ("received_packets", .int(datagrams.receiverPackets)),
+          ("lost_packets", .int(datagrams.lost)),
+          ("lost_percent", .double(datagrams.lostPercentOfSent)),
+          ("out_of_order", .int(datagrams.outOfOrder)),
+        ])
+      )
+    ]
   }
 
   /// What a bondperf server sends its client inside the results (key `bondperf`).

@@ -82,13 +82,17 @@ public enum IperfJSON {
     ])
     members.append((start.role == .client ? "connecting_to" : "accepted_connection", peer))
     members.append(("cookie", .string(start.cookie)))
-    if let mss = start.mssOption {
+    let isUDP = start.parameters.transport == .udp
+    let bitrate = start.parameters.bandwidth ?? 0
+    if isUDP {
+      // iperf3 prints no MSS for UDP.
+    } else if let mss = start.mssOption {
       members.append(("tcp_mss", .int(Int64(mss))))
     } else {
       members.append(("tcp_mss_default", .int(Int64(start.tcpMSSDefault))))
     }
-    members.append(("target_bitrate", .int(0)))
-    members.append(("fq_rate", .int(0)))
+    members.append(("target_bitrate", .int(bitrate)))
+    members.append(("fq_rate", .int(start.parameters.fqRate ?? 0)))
     members.append(("sock_bufsize", .int(Int64(start.sockBufsize))))
     members.append(("sndbuf_actual", .int(Int64(start.sndbufActual))))
     members.append(("rcvbuf_actual", .int(Int64(start.rcvbufActual))))
@@ -97,7 +101,7 @@ public enum IperfJSON {
       (
         "test_start",
         .object([
-          ("protocol", .string("TCP")),
+          ("protocol", .string(isUDP ? "UDP" : "TCP")),
           ("num_streams", .int(Int64(parameters.parallel))),
           ("blksize", .int(Int64(parameters.effectiveLength))),
           ("omit", .int(Int64(parameters.omit))),
@@ -106,9 +110,9 @@ public enum IperfJSON {
           ("blocks", .int(parameters.blockCount)),
           ("reverse", .int(parameters.reverse ? 1 : 0)),
           ("tos", .int(Int64(parameters.tos ?? 0))),
-          ("target_bitrate", .int(0)),
+          ("target_bitrate", .int(bitrate)),
           ("bidir", .int(parameters.bidirectional ? 1 : 0)),
-          ("fqrate", .int(0)),
+          ("fqrate", .int(parameters.fqRate ?? 0)),
           ("interval", .double(start.interval)),
           ("zerocopy", .int(start.dataPath.sendsFromFile ? 1 : 0)),
         ])
@@ -151,6 +155,7 @@ public enum IperfJSON {
   }
 
   static func intervalStream(_ stream: StreamInterval) -> JSONValue {
+    if let udp = stream.udp { return udpIntervalStream(stream, udp) }
     var members: [(String, JSONValue)] = [
       ("socket", .int(Int64(stream.socket))),
       ("start", .double(stream.start)),
@@ -175,6 +180,7 @@ public enum IperfJSON {
 
   static func intervalSum(_ streams: [StreamInterval]) -> JSONValue {
     let first = streams[0]
+    if first.udp != nil { return udpIntervalSum(streams) }
     let bytes = streams.reduce(Int64(0)) { $0 + $1.bytes }
     var members: [(String, JSONValue)] = [
       ("start", .double(first.start)),
@@ -220,6 +226,12 @@ public enum IperfJSON {
     }
     func hasRetransmits(_ stream: StreamSummary) -> Bool {
       summary.hasRetransmits(stream, role: role)
+    }
+    if summary.streams.contains(where: { $0.udp != nil }) {
+      members += udpEnd(summary, groups: groups)
+      members.append(("cpu_utilization_percent", cpuUtilization(summary)))
+      members += stalledStreams(record)
+      return .object(members)
     }
     members.append(
       (
@@ -282,18 +294,7 @@ public enum IperfJSON {
     }
     sums(groups.primary, suffix: "")
     sums(groups.bidirReverse, suffix: "_bidir_reverse")
-    members.append(
-      (
-        "cpu_utilization_percent",
-        .object([
-          ("host_total", .double(summary.localCPU.total)),
-          ("host_user", .double(summary.localCPU.user)),
-          ("host_system", .double(summary.localCPU.system)),
-          ("remote_total", .double(summary.remoteCPU.total)),
-          ("remote_user", .double(summary.remoteCPU.user)),
-          ("remote_system", .double(summary.remoteCPU.system)),
-        ])
-      ))
+    members.append(("cpu_utilization_percent", cpuUtilization(summary)))
     // iperf3 names the local algorithm "sender" unless the local side only receives
     // (mode != RECEIVER), so a bidir server reports sender_tcp_congestion (server-bidir.json).
     let localSends = summary.streams.isEmpty || summary.streams.contains { $0.localSends }
@@ -305,5 +306,16 @@ public enum IperfJSON {
     }
     members += stalledStreams(record)
     return .object(members)
+  }
+
+  static func cpuUtilization(_ summary: TestSummary) -> JSONValue {
+    .object([
+      ("host_total", .double(summary.localCPU.total)),
+      ("host_user", .double(summary.localCPU.user)),
+      ("host_system", .double(summary.localCPU.system)),
+      ("remote_total", .double(summary.remoteCPU.total)),
+      ("remote_user", .double(summary.remoteCPU.user)),
+      ("remote_system", .double(summary.remoteCPU.system)),
+    ])
   }
 }

@@ -55,10 +55,23 @@ public final class TextReporter: TestObserver {
   }
 
   public func interval(_ interval: IntervalReport, record: TestRecord) {
+    let isUDP = interval.streams.contains { $0.udp != nil }
     let sending = interval.streams.contains { $0.localSends && $0.tcp != nil }
     let mode = record.start?.parameters.mode ?? .normal
     let role = record.start?.role ?? .client
-    if header.claim() { sink.line(TextReport.intervalHeader(sending: sending, mode: mode)) }
+    if header.claim() {
+      sink.line(
+        isUDP
+          ? TextReport.udpIntervalHeader(onlySending: interval.streams.allSatisfy(\.localSends))
+          : TextReport.intervalHeader(sending: sending, mode: mode))
+    }
+    func line(_ stream: StreamInterval, _ tag: String) -> String {
+      if let udp = stream.udp { return TextReport.udpIntervalLine(stream, udp) }
+      return TextReport.intervalLine(stream, roleTag: tag)
+    }
+    func sum(_ streams: [StreamInterval], _ tag: String) -> String {
+      isUDP ? TextReport.udpIntervalSum(streams) : TextReport.intervalSum(streams, roleTag: tag)
+    }
     let groups = IperfJSON.groups(record)
     var summed = false
     if mode == .bidirectional {
@@ -66,17 +79,18 @@ public final class TextReporter: TestObserver {
       for ids in [groups.primary, groups.bidirReverse] {
         let streams = interval.streams.filter { ids.contains($0.id) }
         guard let first = streams.first else { continue }
-        let tag = TextReport.roleTag(localSends: first.localSends, role: role, mode: mode)
-        for stream in streams { sink.line(TextReport.intervalLine(stream, roleTag: tag)) }
+        let tag =
+          isUDP ? "" : TextReport.roleTag(localSends: first.localSends, role: role, mode: mode)
+        for stream in streams { sink.line(line(stream, tag)) }
         if streams.count > 1 {
-          sink.line(TextReport.intervalSum(streams, roleTag: tag))
+          sink.line(sum(streams, tag))
           summed = true
         }
       }
     } else {
-      for stream in interval.streams { sink.line(TextReport.intervalLine(stream)) }
+      for stream in interval.streams { sink.line(line(stream, "")) }
       if interval.streams.count > 1 {
-        sink.line(TextReport.intervalSum(interval.streams))
+        sink.line(sum(interval.streams, ""))
         summed = true
       }
     }
@@ -123,7 +137,10 @@ public final class TextReporter: TestObserver {
     guard summary.claim() else { return }
     if !endedWithSeparator.withLock({ $0 }) { sink.line(TextReport.separator) }
     if verbose { sink.line("Test Complete. Summary Results:") }
-    for line in TextReport.summary(record) { sink.line(line) }
+    let isUDP = record.summary?.streams.contains { $0.udp != nil } ?? false
+    for line in isUDP ? TextReport.udpSummary(record) : TextReport.summary(record) {
+      sink.line(line)
+    }
   }
 
   public func stalled(_ streams: [StalledStream], record: TestRecord) {
