@@ -34,7 +34,7 @@ struct UDPOptions: ParsableArguments {
   var udp = false
 
   @Option(
-    name: [.customShort("b"), .customLong("bitrate")],
+    name: [.customShort("b", allowingJoined: true), .customLong("bitrate")],
     help: ArgumentHelp(
       "Target bitrate per stream in bits/sec, RATE[/BURST] (0 = unlimited).",
       discussion: "K, M, G in 1000s; the default is 1M for UDP, unlimited for TCP.",

@@ -2,8 +2,10 @@ import Foundation
 import Testing
 
 /// One line of iperf3's own `test_commands.sh` (esnet/iperf 3.21), adapted to loopback:
-/// `-t 5` is `-t 1` to keep CI short, `-A 2/2` is `-A 1/1` on a 2-CPU machine, and `-6`
-/// lines connect to `::1`.
+/// `-t 5` is `-t 1` to keep CI short, `-A 2/2` is `-A 1/1` on a 2-CPU machine, `-6`
+/// lines connect to `::1`, and `-b1G` is `-b100M`: a UDP `-R -n`/`-k` test ends only
+/// when the receiver has every datagram, and at 1 Gbit/s a busy 2-core machine drops
+/// some on loopback (iperf3 against iperf3 waits forever then too).
 struct IperfCommandLine: Sendable, CustomTestStringConvertible {
   var flags: [String]
   /// Why the line is not run here, or nil.
@@ -14,42 +16,39 @@ struct IperfCommandLine: Sendable, CustomTestStringConvertible {
   var host: String { flags.contains("-6") ? "::1" : "127.0.0.1" }
   var testDescription: String { flags.joined(separator: " ") }
 
-  static let udpSkip =
-    "SKIPPED: UDP, -b and --fq-rate are issue 15's work and not on this branch"
-
   static let all: [IperfCommandLine] = [
     .init(flags: ["-V", "-t", "1", "-T", "test1"]),
-    .init(flags: ["-u", "-V", "-t", "1"], skip: udpSkip),
+    .init(flags: ["-u", "-V", "-t", "1"]),
     .init(flags: ["-i", ".3", "-O", "2", "-t", "1"]),
     .init(flags: ["-i", "1", "-J", "-t", "1"]),
     .init(flags: ["-4", "-t", "1"]),
-    .init(flags: ["-4", "-u", "-t", "1"], skip: udpSkip),
+    .init(flags: ["-4", "-u", "-t", "1"]),
     .init(flags: ["-6", "-t", "1"]),
-    .init(flags: ["-6", "-u", "-t", "1"], skip: udpSkip),
-    .init(flags: ["-V", "-t", "1", "--fq-rate", "5m"], skip: udpSkip),
-    .init(flags: ["-u", "-V", "-t", "1", "--fq-rate", "5m"], skip: udpSkip),
+    .init(flags: ["-6", "-u", "-t", "1"]),
+    .init(flags: ["-V", "-t", "1", "--fq-rate", "5m"]),
+    .init(flags: ["-u", "-V", "-t", "1", "--fq-rate", "5m"]),
     .init(flags: ["--sctp", "-V", "-t", "1"], refusal: "SCTP"),
     .init(flags: ["-P", "3", "-t", "1"]),
-    .init(flags: ["-u", "-P", "3", "-t", "1"], skip: udpSkip),
+    .init(flags: ["-u", "-P", "3", "-t", "1"]),
     .init(flags: ["-P", "2", "-t", "1", "-R"]),
-    .init(flags: ["-u", "-P", "2", "-t", "1", "-R"], skip: udpSkip),
+    .init(flags: ["-u", "-P", "2", "-t", "1", "-R"]),
     .init(flags: ["-P", "2", "-t", "1", "--bidir"]),
-    .init(flags: ["-u", "-P", "2", "-t", "1", "--bidir"], skip: udpSkip),
+    .init(flags: ["-u", "-P", "2", "-t", "1", "--bidir"]),
     .init(flags: ["-Z", "-t", "1"]),
     .init(flags: ["-Z", "-t", "1", "-R"]),
     .init(flags: ["-t", "1", "-w", "8M"]),
     .init(flags: ["-n", "5M"]),
-    .init(flags: ["-n", "5M", "-u", "-b1G"], skip: udpSkip),
+    .init(flags: ["-n", "5M", "-u", "-b100M"]),
     .init(flags: ["-n", "5M", "-R"]),
-    .init(flags: ["-n", "5M", "-u", "-b1G", "-R"], skip: udpSkip),
+    .init(flags: ["-n", "5M", "-u", "-b100M", "-R"]),
     .init(flags: ["-n", "5M", "-t", "1"], refusal: "end condition"),
     .init(flags: ["-k", "1K"]),
-    .init(flags: ["-k", "1K", "-u", "-b1G"], skip: udpSkip),
+    .init(flags: ["-k", "1K", "-u", "-b100M"]),
     .init(flags: ["-k", "1K", "-R"]),
-    .init(flags: ["-k", "1K", "-u", "-b1G", "-R"], skip: udpSkip),
+    .init(flags: ["-k", "1K", "-u", "-b100M", "-R"]),
     .init(flags: ["-A", "1/1", "-t", "1"]),
-    .init(flags: ["-A", "1/1", "-u", "-b1G", "-t", "1"], skip: udpSkip),
-    .init(flags: ["-u", "-b1G/100", "-t", "1"], skip: udpSkip),
+    .init(flags: ["-A", "1/1", "-u", "-b100M", "-t", "1"]),
+    .init(flags: ["-u", "-b100M/100", "-t", "1"]),
     .init(flags: ["-C", "reno", "-V", "-t", "1"]),
     .init(flags: ["-M", "1000", "-V", "-t", "1"]),
   ]
