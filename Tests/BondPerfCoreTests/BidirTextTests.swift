@@ -86,4 +86,24 @@ import Testing
     let slave = try #require(text.range(of: "[s0   ]"))
     #expect(legend.lowerBound < slave.lowerBound)
   }
+
+  /// Issue 16: a server prefixes one test's lines with the client's `-T` title.
+  @Test func aServerPrefixesOneTestsLinesWithTheClientsTitle() throws {
+    var parameters = TestParameters()
+    parameters.title = "fleet"
+    var record = TestRecord()
+    record.start = StartInfo(
+      role: .server, systemInfo: "", timestampSeconds: 0, peerHost: "h", peerPort: 5201,
+      cookie: "", tcpMSSDefault: 0, mssOption: nil, sockBufsize: 0, sndbufActual: 0,
+      rcvbufActual: 0, parameters: parameters, interval: 1)
+    let sink = OutputSink.discarding()
+    let reporter = TextReporter(sink: sink)
+    sink.line("before")
+    reporter.started(record)
+    sink.line("during")
+    reporter.failed("gone", record: record)
+    sink.line("after")
+    #expect(
+      sink.capturedText() == "before\nfleet:  during\nfleet:  bondperf: error - gone\nafter\n")
+  }
 }

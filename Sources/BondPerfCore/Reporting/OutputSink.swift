@@ -11,6 +11,8 @@ public final class OutputSink: Sendable {
   /// What starts each line written (`--timestamps`, `-T`), and whether the next
   /// write starts a line.
   private let prefix = Mutex<(make: (@Sendable () -> String)?, atLineStart: Bool)>((nil, true))
+  /// A client's `-T` title on a server, for that test's lines (`"title:  "`).
+  private let testTitle = Mutex<String?>(nil)
 
   /// Writes to `file`; `nil` discards everything (but still captures).
   public init(file: OutputFile? = .standardOutput) {
@@ -38,6 +40,12 @@ public final class OutputSink: Sendable {
     prefix.withLock { $0.make = make }
   }
 
+  /// Starts the lines of one test with a client's `-T` title, as an iperf3 server
+  /// does once it has the test's parameters; nil ends it.
+  public func setTestTitle(_ title: String?) {
+    testTitle.withLock { $0 = title.map { "\($0):  " } }
+  }
+
   public func write(_ text: String) {
     var text = prefixed(text)
     captured.withLock { if $0 != nil { $0? += text } }
@@ -57,9 +65,10 @@ public final class OutputSink: Sendable {
 
   /// `text` with the line prefix at the start of each line, if one is set.
   private func prefixed(_ text: String) -> String {
-    prefix.withLock { state in
-      guard let make = state.make, !text.isEmpty else { return text }
-      let start = make()
+    let title = testTitle.withLock { $0 }
+    return prefix.withLock { state in
+      guard state.make != nil || title != nil, !text.isEmpty else { return text }
+      let start = (state.make?() ?? "") + (title ?? "")
       var result = ""
       for character in text {
         if state.atLineStart { result += start }

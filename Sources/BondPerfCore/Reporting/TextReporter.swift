@@ -37,6 +37,8 @@ public final class TextReporter: TestObserver {
 
   public func started(_ record: TestRecord) {
     guard let start = record.start else { return }
+    // iperf3's server prefixes a test's lines with the client's -T title.
+    if start.role == .server { sink.setTestTitle(start.parameters.title) }
     if verbose {
       let parameters = start.parameters
       let ending =
@@ -113,6 +115,7 @@ public final class TextReporter: TestObserver {
     // Before `iperf Done.`, where scripts that parse iperf3's text stop reading.
     writeTrailer(record)
     if record.start?.role == .client { sink.line("\niperf Done.") }
+    if record.start?.role == .server { sink.setTestTitle(nil) }
   }
 
   /// A test that ended early with results (an interrupted client) prints them first,
@@ -123,6 +126,7 @@ public final class TextReporter: TestObserver {
       writeTrailer(record)
     }
     sink.line("bondperf: error - \(message)")
+    if record.start?.role != .client { sink.setTestTitle(nil) }
   }
 
   private let trailerWritten = OnceFlag()
