@@ -37,13 +37,10 @@ extension DataStream {
         Thread.sleep(forTimeInterval: 0.005)
         continue
       }
-      if pacer.limits {
-        let wait = pacer.wait(
-          bytes: sentBytes + Int64(length / 2), elapsed: begin.duration(to: .now).inSeconds)
-        if wait > 0 {
-          Thread.sleep(forTimeInterval: wait)
-          continue
-        }
+      if pacer.limits,
+        waitedForPacer(pacer, sent: sentBytes, blockLength: length, since: begin)
+      {
+        continue
       }
       for _ in 0..<pacer.burst {
         let (seconds, microseconds) = MonotonicTime.now()

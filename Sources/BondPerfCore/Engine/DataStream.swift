@@ -160,6 +160,19 @@ public final class DataStream: Sendable {
   /// Per block: one `send` (or `sendfile`) per kernel write and one add to this
   /// stream's own counter. The test-wide totals behind `-n` / `-k` are shared by every
   /// stream, so they are only touched when the test has such a limit.
+  /// `-b`: sleeps and returns true while the stream is ahead of its rate. A block
+  /// goes out when the target reaches its middle, so a stream stays within half a
+  /// block of the rate.
+  func waitedForPacer(
+    _ pacer: Pacer, sent: Int64, blockLength: Int, since begin: ContinuousClock.Instant
+  ) -> Bool {
+    let wait = pacer.wait(
+      bytes: sent + Int64(blockLength / 2), elapsed: begin.duration(to: .now).inSeconds)
+    guard wait > 0 else { return false }
+    Thread.sleep(forTimeInterval: wait)
+    return true
+  }
+
   private func sendLoop(
     blockLength: Int, limits: TestLimits, fromFile: Bool, repeating: Bool, pacer: Pacer
   ) {
@@ -191,12 +204,7 @@ public final class DataStream: Sendable {
         continue
       }
       if pacer.limits {
-        let wait = pacer.wait(
-          bytes: paced + Int64(blockLength / 2), elapsed: begin.duration(to: .now).inSeconds)
-        if wait > 0 {
-          Thread.sleep(forTimeInterval: wait)
-          continue
-        }
+        if waitedForPacer(pacer, sent: paced, blockLength: blockLength, since: begin) { continue }
         paced += Int64(blockLength)
       }
       var offset = 0

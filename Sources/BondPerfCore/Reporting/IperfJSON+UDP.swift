@@ -3,14 +3,7 @@
 extension IperfJSON {
   /// One stream's interval: a sender shows its datagrams, a receiver also jitter and loss.
   static func udpIntervalStream(_ stream: StreamInterval, _ udp: UDPSample) -> JSONValue {
-    var members: [(String, JSONValue)] = [
-      ("socket", .int(Int64(stream.socket))),
-      ("start", .double(stream.start)),
-      ("end", .double(stream.end)),
-      ("seconds", .double(stream.seconds)),
-      ("bytes", .int(stream.bytes)),
-      ("bits_per_second", .double(stream.bitsPerSecond)),
-    ]
+    var members = intervalMembers(stream)
     if !stream.localSends {
       members += [
         ("jitter_ms", .double(udp.jitter * 1000)),

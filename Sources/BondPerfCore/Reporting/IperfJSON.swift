@@ -154,9 +154,9 @@ public enum IperfJSON {
     return .object(members)
   }
 
-  static func intervalStream(_ stream: StreamInterval) -> JSONValue {
-    if let udp = stream.udp { return udpIntervalStream(stream, udp) }
-    var members: [(String, JSONValue)] = [
+  /// The members every interval stream starts with, TCP or UDP.
+  static func intervalMembers(_ stream: StreamInterval) -> [(String, JSONValue)] {
+    [
       ("socket", .int(Int64(stream.socket))),
       ("start", .double(stream.start)),
       ("end", .double(stream.end)),
@@ -164,6 +164,11 @@ public enum IperfJSON {
       ("bytes", .int(stream.bytes)),
       ("bits_per_second", .double(stream.bitsPerSecond)),
     ]
+  }
+
+  static func intervalStream(_ stream: StreamInterval) -> JSONValue {
+    if let udp = stream.udp { return udpIntervalStream(stream, udp) }
+    var members = intervalMembers(stream)
     if stream.localSends, let tcp = stream.tcp {
       members += [
         ("retransmits", .int(tcp.retransmits)),
