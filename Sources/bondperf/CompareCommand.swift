@@ -45,6 +45,7 @@ extension Bondperf {
 
     @OptionGroup var bond: BondOptions
     @OptionGroup var pinning: PinningOptions
+    @OptionGroup(title: "Authentication") var auth: ClientAuthOptions
 
     func validate() throws {
       guard TestBounds.streams.contains(parallel) else {
@@ -81,6 +82,8 @@ extension Bondperf {
         Comparison.titled($0, description: clientBond?.description, kind: plans[$0.name]?.kind)
       }
       let ceiling = clientBond?.ceiling
+      // One password prompt for every phase (and the calibration probes).
+      let authentication = try auth.authentication()
       let progress = OutputSink(file: json ? .standardError : .standardOutput)
       let outcomes: [Comparison.Outcome]
       let interruption = ComparisonInterruption()
@@ -90,6 +93,7 @@ extension Bondperf {
         outcomes = try await comparison.run(progress: progress.line, interruption: interruption) {
           phase, configuration in
           var configuration = configuration
+          configuration.authentication = authentication
           var setup = BondSetup.none
           if let clientBond, let plan = plans[phase.name], let ceiling {
             var calibration: CalibrationOutcome?

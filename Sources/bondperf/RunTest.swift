@@ -18,7 +18,7 @@ enum RunTest {
     configure(
       &configuration, common: common, options: options, iperf: iperf, iperfClient: iperfClient)
     if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
-    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
+    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.banner) }
     configuration.authentication = authentication
     let setup = try bond.clientSetup(
       host: host, common: common, client: options, pinning: pinning,
@@ -92,17 +92,32 @@ enum RunTest {
     return { record in
       var text = trailer(record)
       if let summary = record.summary {
-        let local = summary.localCPU
-        let remote = summary.remoteCPU
-        func percent(_ value: Double) -> String { Units.fixed(value, decimals: 1) + "%" }
-        text +=
-          "CPU Utilization: local/\(record.start?.role == .server ? "receiver" : "sender") "
-          + "\(percent(local.total)) (\(percent(local.user))u/\(percent(local.system))s), "
-          + "remote/\(record.start?.role == .server ? "sender" : "receiver") "
-          + "\(percent(remote.total)) (\(percent(remote.user))u/\(percent(remote.system))s)\n"
+        let localSends = summary.streams.isEmpty || summary.streams.contains { $0.localSends }
+        // iperf3's server prints no CPU line when it only received.
+        let isServer = record.start?.role == .server
+        if !isServer || localSends {
+          text += cpuLine(summary, localSends: localSends)
+        }
+        // Then each end's TCP congestion algorithm, sender's first, as iperf3 prints them.
+        let sender = localSends ? summary.localCongestion : summary.remoteCongestion
+        let receiver = localSends ? summary.remoteCongestion : summary.localCongestion
+        if let sender { text += "snd_tcp_congestion \(sender)\n" }
+        if let receiver { text += "rcv_tcp_congestion \(receiver)\n" }
       }
       return text
     }
+  }
+
+  /// iperf3's `CPU Utilization: local/sender 2.5% (0.2%u/2.3%s), remote/receiver ...`,
+  /// named by what this end did (a `-R` client is the receiver).
+  private static func cpuLine(_ summary: TestSummary, localSends: Bool) -> String {
+    let local = summary.localCPU
+    let remote = summary.remoteCPU
+    func percent(_ value: Double) -> String { Units.fixed(value, decimals: 1) + "%" }
+    return "CPU Utilization: local/\(localSends ? "sender" : "receiver") "
+      + "\(percent(local.total)) (\(percent(local.user))u/\(percent(local.system))s), "
+      + "remote/\(localSends ? "receiver" : "sender") "
+      + "\(percent(remote.total)) (\(percent(remote.user))u/\(percent(remote.system))s)\n"
   }
 
   static func server(
@@ -129,7 +144,7 @@ enum RunTest {
       sink: sink, textMode: !common.isJSON, title: nil)
     defer { pidFile?.remove() }
     if Personality.isIperf3 && !common.isJSON { sink.line(Personality.line) }
-    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.text) }
+    if iperf.verbose && !common.isJSON { sink.write(BondPerfVersion.banner) }
     let setup = try bond.serverSetup()
     let receiveCopies = iperf.dataPath(common.dataPath, receiveCopy: common.receiveCopy)
       .receiveCopies
@@ -162,7 +177,8 @@ enum RunTest {
     defer { sources.forEach { $0.cancel() } }
     // Text mode prints "Server listening on PORT" before each test; -J and --json-stream
     // keep standard output for JSON, so they say it once on standard error (for -p 0).
-    let announce = common.isJSON || journal
+    // Installed as iperf3, a -J server is as quiet as iperf3's until its test ends.
+    let announce = (common.isJSON && !Personality.isIperf3) || journal
     do {
       try await server.run { address in
         if announce { StandardStreams.writeError("Server listening on \(address.port)\n") }

@@ -87,6 +87,15 @@ struct DropInTests {
     #expect(!decoded.repeatingPayload)
   }
 
+  /// `-J`'s `start.version` has iperf3's shape too: "iperf 3.21 (bondperf 0.1.0)".
+  @Test func jsonVersionHasIperf3sShape() {
+    let record = TestLogLineTests.record(parallel: 1, reverse: false, received: 1000)
+    let version = IperfJSON.document(record)["start"]?["version"]?.stringValue ?? ""
+    let words = version.split(separator: " ")
+    #expect(words.first == "iperf" && words.dropFirst().first == "3.21", "\(version)")
+    #expect(version.contains("bondperf \(BondPerfVersion.string)"), "\(version)")
+  }
+
   @Test func versionTextLeadsWithAnIperf3Version() {
     let first = BondPerfVersion.text.split(separator: "\n").first ?? ""
     #expect(first == "iperf \(BondPerfVersion.iperfVersion) (bondperf \(BondPerfVersion.string))")

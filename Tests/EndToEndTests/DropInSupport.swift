@@ -3,11 +3,11 @@ import Testing
 
 /// bondperf installed under the name `iperf3` (a symlink), as a fleet would install it.
 enum DropIn {
-  /// A directory holding `iperf3 -> bondperf`, made once per test process.
+  /// `iperf3 -> bondperf`, in a `dropin` directory beside the built binary: made once,
+  /// reused by later runs, and removed with the build directory.
   static func iperf3Link() throws -> URL {
     let bondperf = try E2EBinaries.bondperf()
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("bondperf-dropin-\(getpid())")
+    let directory = bondperf.deletingLastPathComponent().appendingPathComponent("dropin")
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let link = directory.appendingPathComponent("iperf3")
     if (try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) != bondperf.path {

@@ -76,8 +76,12 @@ extension EndToEnd {
         try DropIn.iperf3Link(),
         ["-s", "-1", "--idle-timeout", "20", "--json", "-p", "\(port)"])
       defer { server.kill() }
-      _ = try await server.secondsUntilOutput(
-        contains: "Server listening on \(port)", within: .seconds(10))
+      // As iperf3's, a -J server says nothing until its test ends: wait for its socket.
+      let listening = try await e2ePoll(within: .seconds(10)) {
+        E2EPorts.isListening(port, by: server.pid)
+      }
+      #expect(listening, "never listened on \(port): \(server.transcript)")
+      #expect(!server.errorOutput.contains("Server listening"), "no banner: \(server.transcript)")
       let client = try await DropIn.run(
         try E2EBinaries.iperf3(),
         ["-p", "\(port)", "-c", spec.host, "-t", "1", "--json"] + spec.flags)

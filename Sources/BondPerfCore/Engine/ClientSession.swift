@@ -112,14 +112,25 @@ final class ClientSession {
       // Stream threads started from here inherit the mask.
       try CPUAffinity.pin(to: cpu)
     }
-    observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let server = try serverAddress()
     let (control, mssDefault) = try connectControl(to: server)
+    // As iperf3 does: this line once the control connection is up, -V's lines around it.
+    observer.detail("Control connection MSS \(mssDefault)")
+    observer.detail("Time: \(IperfJSON.rfc1123(SystemInfo.timestamp()))")
+    observer.notice("Connecting to host \(configuration.host), port \(configuration.port)")
     let cookie = Cookie.random()
     try control.send(bytes: conversation.start(cookie: cookie))
     // As iperf3 does, UDP datagrams take the MSS read once the cookie is out.
     let controlMSS = (try? control.shared.socket.maxSegmentSize) ?? mssDefault
     let parameters = UDPDefaults.resolved(configuration.parameters, controlMSS: controlMSS)
+    observer.detail("      Cookie: \(cookie.text)")
+    if parameters.transport == .tcp {
+      observer.detail(
+        parameters.mss.map { "      TCP MSS: \($0)" } ?? "      TCP MSS: \(mssDefault) (default)")
+    }
+    if let rate = parameters.bandwidth, rate > 0 {
+      observer.detail("      Target Bitrate: \(rate)")
+    }
     if let warning = UDPDefaults.fragmentationWarning(parameters, controlMSS: controlMSS) {
       observer.warning(warning)
     }

@@ -98,9 +98,16 @@ final class ServerSession {
     let peer = control.peer
     try? control.shared.socket.setNoDelay(true)
     observer.beginTest()
+    observer.detail("Time: \(IperfJSON.rfc1123(SystemInfo.timestamp()))")
     observer.notice("Accepted connection from \(peer.ip), port \(peer.port)")
     try send(.paramExchange)
     let parameters = try receiveParameters()
+    observer.detail("      Cookie: \(cookie.text)")
+    if parameters.transport == .tcp {
+      let mss = (try? control.shared.socket.maxSegmentSize) ?? 0
+      observer.detail(
+        parameters.mss.map { "      TCP MSS: \($0)" } ?? "      TCP MSS: \(mss) (default)")
+    }
     observer.debug(
       "received parameters: \(String(decoding: parameters.encoded(), as: UTF8.self))")
     try authenticate(parameters)

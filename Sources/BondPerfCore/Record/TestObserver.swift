@@ -17,10 +17,13 @@ public protocol TestObserver: AnyObject, Sendable {
   /// A client has connected: what is printed from here on is this test's server
   /// output (`--get-server-output`), without the listening banner before it.
   func beginTest()
+  /// A line iperf3 prints only with `-V` (the time, the cookie, the MSS).
+  func detail(_ text: String)
 }
 
 extension TestObserver {
   public func beginTest() {}
+  public func detail(_ text: String) {}
 }
 
 extension TestObserver {

@@ -62,7 +62,7 @@ public enum IperfJSON {
             ])
           })
       ))
-    members.append(("version", .string("bondperf \(BondPerfVersion.string)")))
+    members.append(("version", .string(BondPerfVersion.identity)))
     guard let start = record.start else {
       members.append(("system_info", .string(SystemInfo.describe())))
       return .object(members)

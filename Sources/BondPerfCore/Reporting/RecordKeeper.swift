@@ -16,6 +16,10 @@ public final class RecordKeeper: TestObserver {
 
   public func notice(_ text: String) { inner?.notice(text) }
 
+  public func detail(_ text: String) { inner?.detail(text) }
+
+  public func beginTest() { inner?.beginTest() }
+
   public func connected(_ stream: ConnectedStream, record: TestRecord) {
     inner?.connected(stream, record: record)
   }

@@ -8,6 +8,7 @@ public final class TeeObserver: TestObserver {
   }
 
   public func notice(_ text: String) { observers.forEach { $0.notice(text) } }
+  public func detail(_ text: String) { observers.forEach { $0.detail(text) } }
   public func connected(_ stream: ConnectedStream, record: TestRecord) {
     observers.forEach { $0.connected(stream, record: record) }
   }

@@ -96,6 +96,18 @@ public enum TextReport {
       + Units.bitsPerSecond(sample.rxBitsPerSecond)
   }
 
+  /// iperf3's `-F` line after a stream's sender line: how much of the file this side
+  /// sent (or received), against the file's size now.
+  static func diskFileLine(_ file: String, size: Int64, bytes: Int64) -> String {
+    // iperf3 truncates the percentage and calls an empty file all sent.
+    let percent = size > 0 ? Int(Double(bytes) / Double(size) * 100) : 100
+    func amount(_ value: Int64) -> String {
+      Units.scaled(
+        Double(value), base: 1024, suffixes: ["Byte", "KByte", "MByte", "GByte", "TByte"])
+    }
+    return "        Sent \(amount(bytes)) / \(amount(size)) (\(percent)%) of \(file)"
+  }
+
   /// The end-of-test block: per stream sender and receiver lines, then `[SUM]`.
   public static func summary(_ record: TestRecord) -> [String] {
     guard let summary = record.summary, let start = record.start else { return [] }
@@ -140,6 +152,11 @@ public enum TextReport {
               tag(stream.socket) + roleTag, stream.bytesSent, summary.senderTime,
               retransmits: retransmits,
               label: "sender"))
+        }
+        if let file = start.dataPath.diskFile, let size = DiskFile.size(of: file) {
+          lines.append(
+            diskFileLine(
+              file, size: size, bytes: stream.localSends ? stream.bytesSent : stream.bytesReceived))
         }
         if showReceiver && (summary.hasPeerResults || !stream.localSends) {
           lines.append(

@@ -27,6 +27,8 @@ public final class TextReporter: TestObserver {
 
   public func notice(_ text: String) { sink.line(text) }
 
+  public func detail(_ text: String) { if verbose { sink.line(text) } }
+
   public func beginTest() { sink.startCapture() }
 
   public func warning(_ text: String) { sink.line("bondperf: \(text)") }
@@ -47,7 +49,7 @@ public final class TextReporter: TestObserver {
         : parameters.blockCount > 0
           ? "\(parameters.blockCount) blocks to send" : "\(parameters.time) second test"
       sink.line(
-        "Starting Test: protocol: TCP, \(parameters.parallel) streams, "
+        "Starting Test: protocol: \(parameters.transport == .udp ? "UDP" : "TCP"), \(parameters.parallel) streams, "
           + "\(parameters.effectiveLength) byte blocks, omitting \(parameters.omit) seconds, "
           + "\(ending), tos \(parameters.tos ?? 0)")
     }
