@@ -11,7 +11,10 @@ extension Bondperf {
         Runs three tests one after another against the same server (bondperf -s or \
         iperf3 -s): (a) one stream, (b) N streams whose source ports the kernel picks, \
         (c) N streams pinned to slaves i mod n. Prints the table and per-slave rows; \
-        --json writes one document with every phase's full -J result.
+        --json writes one document with every phase's full -J result. \
+        --repeat N runs (b) N times, each time on the ports the kernel hands out then, \
+        and reports the lowest, median and highest rate and how many runs put traffic \
+        on every slave: kernel ports are a lottery, pinned ports are not.
         """)
 
     @Option(
@@ -34,6 +37,13 @@ extension Bondperf {
       help: "Seconds to leave out at the start of each phase.")
     var omit: Int = 0
 
+    @Option(
+      name: .customLong("repeat"),
+      help: ArgumentHelp(
+        "Run the kernel-port phase this many times (fresh kernel ports each run; 1-100).",
+        valueName: "N"))
+    var repeats: Int = 1
+
     @Option(help: "A label for the Configuration column (default: slaves, rate, mode, policy).")
     var label: String?
 
@@ -51,6 +61,9 @@ extension Bondperf {
       guard TestBounds.streams.contains(parallel) else {
         throw ValidationError(
           "-P must be between \(TestBounds.streams.errorText), got \(parallel).")
+      }
+      guard (1...100).contains(repeats) else {
+        throw ValidationError("--repeat must be between 1 and 100, got \(repeats).")
       }
       guard (1...3600).contains(time) else {
         throw ValidationError("-t must be between 1 and 3600 seconds, got \(time).")
@@ -70,6 +83,8 @@ extension Bondperf {
       var comparison = Comparison(
         host: host, serverAddress: server, port: port, parallel: parallel, seconds: time,
         omit: omit, noPin: pinning.noPin)
+      comparison.repeats = repeats
+      comparison.slaveCount = clientBond?.description.slaveCount ?? 0
       if pinning.calibrate { comparison.phases.append(Comparison.calibratedPhase(parallel)) }
       // Every phase's ports are planned before the first runs, so a bad range fails at once.
       var plans: [String: StreamPinning] = [:]
@@ -130,7 +145,8 @@ extension Bondperf {
       if json || output != nil {
         let document = CompareTable.document(
           phases: outcomes.map { ($0.phase.name, $0.phase.streams, $0.record, $0.result) },
-          ceiling: ceiling?.bitsPerSecond, label: configurationLabel, description: description)
+          ceiling: ceiling?.bitsPerSecond, label: configurationLabel, description: description,
+          runs: outcomes.map(\.runs))
         let text = document.iperf3PrettyText + "\n"
         if let output {
           do {
@@ -148,7 +164,7 @@ extension Bondperf {
       StandardStreams.writeOutput(
         CompareTable.render(
           label: configurationLabel, phases: outcomes.map { ($0.phase.title, $0.record) },
-          ceiling: ceiling, description: description))
+          ceiling: ceiling, description: description, runs: outcomes.map(\.runs)))
     }
   }
 }

@@ -163,4 +163,22 @@ struct SwitchCalibrationTests {
       #expect(Self.l4(stream.localPort, seed: 9, slaves: 4) == index % 4)
     }
   }
+
+  /// Issue 14, item 6: the text names each stream by its index and iperf3's
+  /// id, and `-J` carries both, so the two can be matched.
+  @Test func textAndJSONNameTheSameStreams() throws {
+    let outcome = CalibrationOutcome(
+      verdict: .spread, probes: 8, seconds: 0.5,
+      streams: [
+        SwitchCalibration.Stream(id: 0, localPort: 49153, slave: 0, peerSlave: 1),
+        SwitchCalibration.Stream(id: 1, localPort: 49160, slave: 1, peerSlave: 0),
+      ], reason: "r", serverSlaves: ["s0", "s1"], serverAnswered: true, streamIDs: [1, 3])
+    #expect(
+      outcome.lines[1] == "calibration:   stream 0 (id 1): port 49153, client slave 0, server s1")
+    #expect(
+      outcome.lines[2] == "calibration:   stream 1 (id 3): port 49160, client slave 1, server s0")
+    let streams = try #require(outcome.json["streams"]?.arrayValue)
+    #expect(streams.map { $0["index"]?.intValue } == [0, 1])
+    #expect(streams.map { $0["id"]?.intValue } == [1, 3])
+  }
 }

@@ -23,7 +23,8 @@ struct SwitchTests {
   /// TCP goodput of 4 x 100 Mbit/s.
   static let ceiling = 4 * 100e6 * 1448 / 1514
 
-  enum Peer { case bondperf, iperf3, none }
+  /// `bondperfBlind`: a bondperf server that watches no slaves (no `--slaves`).
+  enum Peer { case bondperf, bondperfBlind, iperf3, none }
 
   /// Brings up the switch testbed with `hash` and `seed`, starts the server
   /// side, runs `body`, and tears everything down.
@@ -40,10 +41,10 @@ struct SwitchTests {
       _ = try? TestbedSupport.run(["scripts/testbed", "down"], environment: Self.environment)
     }
     switch peer {
-    case .bondperf:
+    case .bondperf, .bondperfBlind:
+      let watch = peer == .bondperf ? ["--slaves", "s0,s1,s2,s3"] : []
       let server = try ChildProcess(
-        TestbedSupport.env,
-        Self.server + [TestbedSupport.binary, "-s", "-p", "5201", "--slaves", "s0,s1,s2,s3"])
+        TestbedSupport.env, Self.server + [TestbedSupport.binary, "-s", "-p", "5201"] + watch)
       defer { server.kill() }
       _ = try await server.listeningPort()
       try await body()
@@ -216,6 +217,73 @@ struct SwitchTests {
       #expect(!output.stdout.contains("bondperf_arrivals"))
       let document = try TestbedSupport.json(output.stdout)
       #expect(Self.received(document) > 0)
+    }
+  }
+
+  @Test(.timeLimit(.minutes(3)))
+  func aServerWatchingNoSlavesIsUnavailable() async throws {
+    try await withSwitch("l4", peer: .bondperfBlind) {
+      let (output, document) = try runClient(["-J", "-P", "4", "-t", "2", "--calibrate"])
+      let doc = try #require(document, "\(output.stderr)")
+      let calibration = try Self.calibration(doc)
+      #expect(calibration["verdict"] as? String == "unavailable", "\(calibration)")
+      #expect(!(calibration["reason"] as? String ?? "").isEmpty)
+      #expect(Self.received(doc) > 50e6, "the test still ran, with plain pinning")
+    }
+  }
+
+  @Test(.timeLimit(.minutes(3)))
+  func aPortRangeTooNarrowForASpreadIsSkewed() async throws {
+    // Eight candidate ports: two per client slave, too few for every stream to
+    // also reach its own server slave through seed 3's switch.
+    try await withSwitch("l4") {
+      let (output, document) = try runClient(
+        ["-J", "-P", "4", "-t", "2", "--calibrate", "--port-range", "50000-50007"])
+      let doc = try #require(document, "\(output.stderr)")
+      let calibration = try Self.calibration(doc)
+      #expect(calibration["verdict"] as? String == "skewed", "\(calibration)")
+      #expect((calibration["reason"] as? String ?? "").contains("--port-range"), "\(calibration)")
+      let streams = try #require(calibration["streams"] as? [[String: Any]])
+      #expect(streams.allSatisfy { (50000...50007).contains($0["local_port"] as? Int ?? 0) })
+      #expect(Self.received(doc) > 50e6, "the test still ran on the best ports found")
+    }
+  }
+
+  /// Issue 14, item 5: `compare --repeat N` runs the kernel-port phase N times
+  /// and sums the lottery up; the chosen-port phases run once.
+  @Test(.timeLimit(.minutes(3)))
+  func compareRepeatsTheKernelPortPhase() async throws {
+    try await withSwitch("l4", seed: 1) {
+      let output = try TestbedSupport.run(
+        Self.client + [
+          TestbedSupport.binary, "compare", "-c", "198.18.0.2", "-p", "5201", "-P", "4", "-t",
+          "1", "--repeat", "3", "--calibrate", "--json",
+        ] + Self.bondFlags, environment: Self.environment)
+      #expect(output.status == 0, "\(output.stderr)")
+      #expect(output.stderr.contains("run 3 of 3"), "\(output.stderr)")
+      #expect(output.stderr.contains("covered every slave"), "\(output.stderr)")
+      let document = try TestbedSupport.json(output.stdout)
+      try EndToEnd.JSONSchemaTests.expectValid(
+        document, "compare --repeat", against: EndToEnd.JSONSchemaTests.compareSchema)
+      let phases = try #require(document["phases"] as? [[String: Any]])
+      #expect(
+        phases.compactMap { $0["name"] as? String }
+          == ["single", "kernel_ports", "pinned", "calibrated"])
+      let kernel = try #require(phases.first { $0["name"] as? String == "kernel_ports" })
+      let lottery = try #require(kernel["repeat"] as? [String: Any], "\(kernel.keys)")
+      let each = try #require(lottery["each"] as? [[String: Any]])
+      #expect(lottery["runs"] as? Int == 3 && each.count == 3)
+      let rates = each.compactMap { $0["bits_per_second"] as? Double }.sorted()
+      #expect(rates.count == 3 && rates.allSatisfy { $0 > 0 })
+      #expect(lottery["min_bits_per_second"] as? Double == rates.first)
+      #expect(lottery["max_bits_per_second"] as? Double == rates.last)
+      #expect(lottery["median_bits_per_second"] as? Double == rates[1])
+      #expect(kernel["bits_per_second"] as? Double == rates[1])
+      let covered = each.filter { $0["covered_every_slave"] as? Bool == true }.count
+      #expect(lottery["runs_covering_every_slave"] as? Int == covered)
+      // The server watched its slaves, so each run says how many it used.
+      #expect(each.allSatisfy { $0["peer_slaves"] as? Int == 4 }, "\(each)")
+      #expect(phases.filter { $0["repeat"] != nil }.count == 1)
     }
   }
 }

@@ -24,8 +24,21 @@ public struct Comparison: Sendable {
   /// A phase and what its test recorded.
   public struct Outcome: Sendable {
     public var phase: Phase
-    /// The record as the bond layer decorated it (`bond` member filled in).
+    /// The record as the bond layer decorated it (`bond` member filled in);
+    /// with `--repeat`, the kernel-port run nearest the median.
     public var record: TestRecord
+    /// `--repeat`: every run of the kernel-port phase; nil for other phases
+    /// and for a single run.
+    public var runs: KernelPortRuns?
+
+    public init(phase: Phase, record: TestRecord, runs: KernelPortRuns? = nil) {
+      self.phase = phase
+      self.record = record
+      self.runs = runs
+    }
+
+    /// The phase's figure: the received rate, or with `--repeat` the median.
+    public var bitsPerSecond: Double { runs?.median ?? CompareTable.received(record) }
 
     /// The phase's full `-J` document.
     public var result: JSONValue { IperfJSON.document(record) }
@@ -66,6 +79,11 @@ public struct Comparison: Sendable {
   public var phases: [Phase]
   /// The wait between phases, so one test's connections are gone before the next.
   public var pause: Duration = .seconds(1)
+  /// `--repeat`: how many times the kernel-port phase runs (fresh kernel
+  /// ports each time); the other phases choose their ports and run once.
+  public var repeats = 1
+  /// Slaves of this host, for ``KernelPortRuns``' coverage; 0 when no bond is known.
+  public var slaveCount = 0
 
   /// - Parameters:
   ///   - parallel: Streams in the two multi-stream phases.
@@ -152,11 +170,20 @@ public struct Comparison: Sendable {
     return configuration
   }
 
+  /// The name of the phase `--repeat` repeats.
+  public static let kernelPortsPhaseName = "kernel_ports"
+
+  /// How many times `phase` runs.
+  public func runCount(_ phase: Phase) -> Int {
+    phase.name == Self.kernelPortsPhaseName ? max(repeats, 1) : 1
+  }
+
   /// Runs the phases in order, `pause` apart, through `test`, which returns
-  /// the phase's decorated record (nil if the test left none).
+  /// the phase's decorated record (nil if the test left none); the kernel-port
+  /// phase runs ``repeats`` times.
   ///
   /// - Parameter progress: Gets "[1/3] Single stream: 10 s ..." before each
-  ///   phase and its received rate after it.
+  ///   phase (run) and its received rate after it.
   ///   - interruption: When it is interrupted (Ctrl-C), the run throws
   ///     ``Interrupted`` with the phases that finished.
   public func run(
@@ -164,28 +191,45 @@ public struct Comparison: Sendable {
     test: (Phase, ClientConfiguration) async throws -> TestRecord?
   ) async throws -> [Outcome] {
     var outcomes: [Outcome] = []
-    for (index, phase) in phases.enumerated() {
-      if interruption?.isInterrupted == true {
-        throw Interrupted(finished: outcomes, phase: phase)
-      }
-      progress("[\(index + 1)/\(phases.count)] \(phase.title): \(seconds) s ...")
-      let record: TestRecord?
-      do {
-        record = try await test(phase, configuration(for: phase))
-      } catch {
+    let total = phases.reduce(0) { $0 + runCount($1) }
+    var step = 0
+    for phase in phases {
+      let count = runCount(phase)
+      var records: [TestRecord] = []
+      for attempt in 0..<count {
         if interruption?.isInterrupted == true {
           throw Interrupted(finished: outcomes, phase: phase)
         }
-        throw PhaseError(phase: phase.name, reason: "\(error)")
+        step += 1
+        let runText = count > 1 ? " run \(attempt + 1) of \(count)" : ""
+        progress("[\(step)/\(total)] \(phase.title)\(runText): \(seconds) s ...")
+        let record: TestRecord?
+        do {
+          record = try await test(phase, configuration(for: phase))
+        } catch {
+          if interruption?.isInterrupted == true {
+            throw Interrupted(finished: outcomes, phase: phase)
+          }
+          throw PhaseError(phase: phase.name, reason: "\(error)")
+        }
+        if interruption?.isInterrupted == true {
+          // A phase cut short measured less than its -t: not a result to compare.
+          throw Interrupted(finished: outcomes, phase: phase)
+        }
+        guard let record else { throw PhaseError(phase: phase.name, reason: nil) }
+        progress("      \(Units.bitsPerSecond(CompareTable.received(record))) received")
+        records.append(record)
+        if step < total { try? await Task.sleep(for: pause) }
       }
-      if interruption?.isInterrupted == true {
-        // A phase cut short measured less than its -t: not a result to compare.
-        throw Interrupted(finished: outcomes, phase: phase)
+      guard count > 1,
+        let runs = KernelPortRuns(
+          runs: records.map { KernelPortRuns.run($0, slaveCount: slaveCount) })
+      else {
+        if let record = records.first { outcomes.append(Outcome(phase: phase, record: record)) }
+        continue
       }
-      guard let record else { throw PhaseError(phase: phase.name, reason: nil) }
-      progress("      \(Units.bitsPerSecond(CompareTable.received(record))) received")
-      outcomes.append(Outcome(phase: phase, record: record))
-      if index < phases.count - 1 { try? await Task.sleep(for: pause) }
+      progress("      \(runs.text)")
+      outcomes.append(Outcome(phase: phase, record: records[runs.medianRunIndex], runs: runs))
     }
     return outcomes
   }

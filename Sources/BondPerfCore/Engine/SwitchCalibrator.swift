@@ -194,6 +194,11 @@ public struct CalibrationOutcome: Sendable {
   /// iperf3's stream id of stream index i (the `id` in `-J`).
   public var streamIDs: [Int] = []
 
+  /// iperf3's stream id of the stream at `index` (1, 3, 4, …: iperf3 skips 2).
+  public func streamID(_ index: Int) -> Int {
+    index < streamIDs.count ? streamIDs[index] : index
+  }
+
   public var json: JSONValue {
     .object([
       ("verdict", .string(verdict.rawValue)),
@@ -204,7 +209,8 @@ public struct CalibrationOutcome: Sendable {
         .array(
           streams.map { stream in
             .object([
-              ("id", .int(Int64(stream.id < streamIDs.count ? streamIDs[stream.id] : stream.id))),
+              ("id", .int(Int64(streamID(stream.id)))),
+              ("index", .int(Int64(stream.id))),
               ("local_port", .int(Int64(stream.localPort))),
               ("slave", .int(Int64(stream.slave))),
               ("peer_slave", stream.peerSlave.map { .int(Int64($0)) } ?? .null),
@@ -215,7 +221,9 @@ public struct CalibrationOutcome: Sendable {
     ])
   }
 
-  /// `calibration: VERDICT (N probes, S s): reason`, then one line per stream.
+  /// `calibration: VERDICT (N probes, S s): reason`, then one line per stream:
+  /// "stream INDEX (id ID)", the index (0-based, pinned to client slave INDEX
+  /// mod n) and iperf3's stream id, `index` and `id` in `-J`.
   public var lines: [String] {
     var lines = [
       "calibration: \(verdict.rawValue) (\(probes) probes, \(Units.fixed(seconds, decimals: 2)) s): \(reason)"
@@ -225,7 +233,8 @@ public struct CalibrationOutcome: Sendable {
         index < serverSlaves.count ? serverSlaves[index] : "slave \(index)"
       }
       lines.append(
-        "calibration:   stream \(stream.id): port \(stream.localPort), client slave \(stream.slave)"
+        "calibration:   stream \(stream.id) (id \(streamID(stream.id))): port \(stream.localPort), "
+          + "client slave \(stream.slave)"
           + ", server \(peer ?? "unknown")")
     }
     return lines

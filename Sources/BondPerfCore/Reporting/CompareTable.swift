@@ -14,18 +14,21 @@ public enum CompareTable {
     return "\(description.slaveCount)x\(rate ?? "") \(model.mode.rawValue)\(policy)"
   }
 
-  /// The table: each phase's received rate, its share of the ceiling when
-  /// that is known, and the ceiling (or why it is unknown).
+  /// The table: each phase's received rate (with `--repeat`, the kernel-port
+  /// runs' median), its share of the ceiling when that is known, and the
+  /// ceiling (or why it is unknown); below it each phase's slaves, and the
+  /// repeated runs' spread.
   public static func render(
     label: String, phases: [(title: String, record: TestRecord)], ceiling: LinkCeiling?,
-    description: BondDescription?
+    description: BondDescription?, runs: [KernelPortRuns?] = []
   ) -> String {
     var header = ["Configuration"]
     var row = [label]
     var share = ["% of ceiling"]
-    for phase in phases {
-      header.append(phase.title)
-      let rate = received(phase.record)
+    for (index, phase) in phases.enumerated() {
+      let repeated = index < runs.count ? runs[index] : nil
+      header.append(phase.title + (repeated.map { ", median of \($0.runs.count)" } ?? ""))
+      let rate = repeated?.median ?? received(phase.record)
       row.append(Units.bitsPerSecond(rate))
       share.append(
         ceiling?.bitsPerSecond.map {
@@ -39,8 +42,14 @@ public enum CompareTable {
     var lines = [header, row]
     if ceiling?.bitsPerSecond != nil { lines.append(share) }
     var out = "\n" + TextTable.render(lines, separator: " | ")
+    for (index, phase) in phases.enumerated() {
+      guard index < runs.count, let repeated = runs[index] else { continue }
+      out += "  \(phase.title): \(repeated.text)\n"
+      out += "    (pinned and calibrated ports are chosen, not drawn: those phases give the "
+      out += "same spread on every run)\n"
+    }
     if let description {
-      for phase in phases {
+      for (index, phase) in phases.enumerated() {
         let clientSends = phase.record.connected.contains { $0.localSends }
         let totals = BondReport.peerTotals(phase.record.peerExtra)
         let local = phase.record.bond.flatMap { slaveRates($0["per_slave"], tx: clientSends) } ?? []
@@ -52,7 +61,8 @@ public enum CompareTable {
         }
         let rows = local.isEmpty ? remote : local
         guard !rows.isEmpty else { continue }
-        out += "  \(phase.title), per slave: "
+        let median = index < runs.count && runs[index] != nil ? " (the median run)" : ""
+        out += "  \(phase.title)\(median), per slave: "
         out += rows.map { "\($0.0) \(Units.bitsPerSecond($0.1))" }.joined(separator: ", ") + "\n"
         if let spread = streamsPerSlave(phase.record, description: description) {
           out += "    streams per slave: \(spread)\n"
@@ -98,22 +108,26 @@ public enum CompareTable {
   /// The `--json` document.
   public static func document(
     phases: [(name: String, streams: Int, record: TestRecord, result: JSONValue)],
-    ceiling: Double?, label: String, description: BondDescription?
+    ceiling: Double?, label: String, description: BondDescription?,
+    runs: [KernelPortRuns?] = []
   ) -> JSONValue {
     var members: [(String, JSONValue)] = [("configuration", .string(label))]
     members.append(
       (
         "phases",
         .array(
-          phases.map { phase in
-            .object([
+          phases.enumerated().map { index, phase in
+            let repeated = index < runs.count ? runs[index] : nil
+            var members: [(String, JSONValue)] = [
               ("name", .string(phase.name)),
               ("streams", .int(Int64(phase.streams))),
-              ("bits_per_second", .double(received(phase.record))),
+              ("bits_per_second", .double(repeated?.median ?? received(phase.record))),
               ("per_slave", phase.record.bond?["per_slave"] ?? .array([])),
               ("peer_per_slave", phase.record.bond?["peer_per_slave"] ?? .array([])),
-              ("result", phase.result),
-            ])
+            ]
+            if let repeated { members.append(("repeat", repeated.json)) }
+            members.append(("result", phase.result))
+            return .object(members)
           })
       ))
     members.append(("ceiling_bits_per_second", ceiling.map { .double($0) } ?? .null))
