@@ -47,7 +47,12 @@ struct BondDiagnosisTests {
     var diagnoses: [String] = []
     for transport in [TransportProtocol.udp, .tcp] {
       var record = record(streams, bytes: [full, full, full, full])
-      record.start?.parameters.transport = transport
+      var parameters = TestParameters()
+      parameters.transport = transport
+      record.start = StartInfo(
+        role: .client, systemInfo: "", timestampSeconds: 0, peerHost: "h", peerPort: 5201,
+        cookie: "", tcpMSSDefault: 0, mssOption: nil, sockBufsize: 0, sndbufActual: 0,
+        rcvbufActual: 0, parameters: parameters, interval: 1)
       let diagnosis = try #require(
         BondDiagnosis.make(
           description: reporting.description(), record: record,
