@@ -9,6 +9,8 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <unistd.h>
@@ -71,4 +73,56 @@ long cbondperf_packet_receive(int descriptor, void *buffer, unsigned long length
   *protocol = ntohs(address.sll_protocol);
   *incoming = address.sll_pkttype != PACKET_OUTGOING;
   return count;
+}
+
+int cbondperf_send_datagrams(int descriptor, const void *buffer, unsigned long length,
+                             unsigned int count) {
+  struct mmsghdr messages[CBONDPERF_DATAGRAM_BATCH];
+  struct iovec vectors[CBONDPERF_DATAGRAM_BATCH];
+  if (count > CBONDPERF_DATAGRAM_BATCH) count = CBONDPERF_DATAGRAM_BATCH;
+  memset(messages, 0, sizeof(messages[0]) * count);
+  for (unsigned int i = 0; i < count; i++) {
+    vectors[i].iov_base = (char *)buffer + i * length;
+    vectors[i].iov_len = length;
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  return sendmmsg(descriptor, messages, count, MSG_NOSIGNAL);
+}
+
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
+int cbondperf_receive_datagrams(int descriptor, void *buffer, unsigned long slot,
+                                unsigned int count, unsigned long *lengths, int *segments) {
+  struct mmsghdr messages[CBONDPERF_DATAGRAM_BATCH];
+  struct iovec vectors[CBONDPERF_DATAGRAM_BATCH];
+  union {
+    char bytes[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } controls[CBONDPERF_DATAGRAM_BATCH];
+  if (count > CBONDPERF_DATAGRAM_BATCH) count = CBONDPERF_DATAGRAM_BATCH;
+  memset(messages, 0, sizeof(messages[0]) * count);
+  for (unsigned int i = 0; i < count; i++) {
+    vectors[i].iov_base = (char *)buffer + i * slot;
+    vectors[i].iov_len = slot;
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+    messages[i].msg_hdr.msg_control = controls[i].bytes;
+    messages[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+  }
+  int received = recvmmsg(descriptor, messages, count, MSG_WAITFORONE, NULL);
+  if (received < 0) return -1;
+  for (int i = 0; i < received; i++) {
+    lengths[i] = messages[i].msg_len;
+    segments[i] = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&messages[i].msg_hdr); header != NULL;
+         header = CMSG_NXTHDR(&messages[i].msg_hdr, header)) {
+      if (header->cmsg_level == SOL_UDP && header->cmsg_type == UDP_GRO) {
+        memcpy(&segments[i], CMSG_DATA(header), sizeof(int));
+      }
+    }
+  }
+  return received;
 }

@@ -61,6 +61,34 @@ import Testing
     #expect(lines[7] == TextReport.separator)
   }
 
+  /// Issue 15: UDP `--bidir` lines as iperf3 3.12 prints them: role tags, and a
+  /// sender's line leaves the jitter column blank.
+  @Test func udpBidirTagsEachDirectionAndBlanksTheSendersJitter() throws {
+    var record = try record(bidir: true, role: .client)
+    record.start?.parameters.transport = .udp
+    let streams = record.connected.map {
+      StreamInterval(
+        id: $0.id, socket: $0.socket, start: 0, end: 1, bytes: 1_250_000,
+        localSends: $0.localSends, omitted: false, tcp: nil,
+        udp: $0.localSends
+          ? UDPSample(packets: 856) : UDPSample(packets: 856, lost: 2, jitter: 0.0001))
+    }
+    let sink = OutputSink.discarding()
+    TextReporter(sink: sink).interval(IntervalReport(streams: streams, slaves: []), record: record)
+    let lines = try #require(sink.capturedText()).split(separator: "\n").map(String.init)
+    #expect(
+      lines[0]
+        == "[ ID][Role] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams"
+    )
+    #expect(
+      lines[1] == "[  5][TX-C]   0.00-1.00   sec  1.19 MBytes  10.0 Mbits/sec            856  ")
+    #expect(lines[3].hasPrefix("[SUM][TX-C]") && lines[3].hasSuffix("            1712  "))
+    #expect(
+      lines[4]
+        == "[  9][RX-C]   0.00-1.00   sec  1.19 MBytes  10.0 Mbits/sec  0.100 ms  2/856 (0.23%)  ")
+    #expect(lines[6].hasPrefix("[SUM][RX-C]") && lines[6].contains("4/1712"))
+  }
+
   @Test func serverBidirSaysS() throws {
     let lines = try lines(try record(bidir: true, role: .server))
     #expect(lines.contains { $0.hasPrefix("[  5][RX-S]") }, "\(lines)")

@@ -39,6 +39,32 @@ struct BondDiagnosisTests {
     #expect(json["loss_percent"]?.doubleValue.map { Int($0.rounded()) } == 28)
   }
 
+  /// Issue 15: a UDP test below the ceiling with every slave used is not sent to
+  /// TCP's buffers; the same counters in a TCP test are.
+  @Test func aShortUDPTestIsNotToldToTuneTCPBuffers() throws {
+    let streams = try reporting.connected([0, 1, 2, 3])
+    let full: Int64 = 12_000_000
+    var diagnoses: [String] = []
+    for transport in [TransportProtocol.udp, .tcp] {
+      var record = record(streams, bytes: [full, full, full, full])
+      var parameters = TestParameters()
+      parameters.transport = transport
+      record.start = StartInfo(
+        role: .client, systemInfo: "", timestampSeconds: 0, peerHost: "h", peerPort: 5201,
+        cookie: "", tcpMSSDefault: 0, mssOption: nil, sockBufsize: 0, sndbufActual: 0,
+        rcvbufActual: 0, parameters: parameters, interval: 1)
+      let diagnosis = try #require(
+        BondDiagnosis.make(
+          description: reporting.description(), record: record,
+          localTotals: reporting.totals([full, full, full, full]),
+          context: BondDiagnosis.Context(ceiling: LinkCeiling(bitsPerSecond: 4e9), kind: .pinned)))
+      diagnoses.append(diagnosis.nextStep)
+    }
+    #expect(!diagnoses[0].contains("TCP"), "\(diagnoses[0])")
+    #expect(diagnoses[0].contains("-b"), "\(diagnoses[0])")
+    #expect(diagnoses[1].contains("TCP buffers"), "\(diagnoses[1])")
+  }
+
   @Test func everySlaveUsedSaysSoAndAnUnknownCeilingSaysWhy() throws {
     let streams = try reporting.connected([0, 1, 2, 3])
     let full: Int64 = 12_000_000

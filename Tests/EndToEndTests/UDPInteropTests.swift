@@ -130,6 +130,51 @@ extension EndToEnd {
       }
     }
 
+    /// `-u --bidir` text has iperf3 3.12's own shape: `[ID][Role]` header, `[TX-C]`
+    /// and `[RX-C]` tags, a blank jitter column on sender interval lines, `[SUM]`
+    /// lines only for a direction with several streams.
+    @Test(.timeLimit(.minutes(1)), arguments: [1, 2])
+    func bidirTextHasIperf3sShape(_ parallel: Int) async throws {
+      let arguments = ["-u", "-b", "5M", "-t", "2", "--bidir", "-P", "\(parallel)"]
+      let reference = try await textRun(client: .iperf3, server: .iperf3, arguments)
+      let candidate = try await textRun(client: .bondperf, server: .bondperf, arguments)
+      func shapes(_ lines: [String], end: Bool) -> [String] {
+        let separator = lines.lastIndex { $0.hasPrefix("- - -") } ?? lines.endIndex
+        let part = end ? lines[separator...] : lines[..<separator]
+        return part.filter { $0.hasPrefix("[") && !$0.contains(" local ") }.map(shape)
+      }
+      #expect(shapes(candidate, end: true) == shapes(reference, end: true), "\(candidate)")
+      #expect(
+        Set(shapes(candidate, end: false)) == Set(shapes(reference, end: false)), "\(candidate)")
+      let blank = #/\[TX-C\] .*/sec {12}[0-9]+  $/#
+      for lines in [reference, candidate] {
+        let senders = lines.filter {
+          $0.contains("[TX-C]") && !$0.contains("sender") && !$0.contains("receiver")
+        }
+        #expect(!senders.isEmpty && senders.allSatisfy { $0.contains(blank) }, "\(lines)")
+      }
+    }
+
+    /// A line with its numbers (and stream ids) replaced by `#` and runs of spaces
+    /// by one, so two runs' lines compare by their columns and words.
+    private func shape(_ line: String) -> String {
+      line.replacing(#/[0-9][0-9.]*/#, with: "#").replacing(#/ +/#, with: " ")
+        .replacing(#/[KMG]?(Bytes|bits/sec)/#) { "U" + $0.output.1 }
+    }
+
+    private func textRun(
+      client: E2EImplementation, server: E2EImplementation, _ arguments: [String]
+    ) async throws -> [String] {
+      let (serverProcess, port) = try await e2eStartServer(server, ["-1"])
+      defer { serverProcess.kill() }
+      let clientProcess = try e2eStartClient(port: port, arguments, client)
+      defer { clientProcess.kill() }
+      let status = try await clientProcess.exitStatus(within: .seconds(25))
+      #expect(status == 0, "\(client) client\n\(clientProcess.transcript)")
+      _ = try await serverProcess.exitStatus(within: .seconds(15))
+      return clientProcess.output.split(separator: "\n").map(String.init)
+    }
+
     /// 64-bit sequence numbers: iperf3 reads bondperf's and the other way round.
     @Test(.timeLimit(.minutes(1)))
     func wideCountersInteroperate() async throws {

@@ -26,6 +26,21 @@ public final class TestLimits: Sendable {
       || (blockLimit > 0 && sentBlocks.load(ordering: .relaxed) >= blockLimit)
   }
 
+  /// How many more `blockLength`-byte blocks a sender may send before a limit is
+  /// reached (`Int64.max` without one; 0 once one is).
+  func remainingBlocks(blockLength: Int) -> Int64 {
+    var remaining = Int64.max
+    let length = Int64(max(blockLength, 1))
+    if byteLimit > 0 {
+      let left = byteLimit - sentBytes.load(ordering: .relaxed)
+      remaining = min(remaining, (left + length - 1) / length)
+    }
+    if blockLimit > 0 {
+      remaining = min(remaining, blockLimit - sentBlocks.load(ordering: .relaxed))
+    }
+    return max(remaining, 0)
+  }
+
   /// Whether either direction has reached a limit.
   var reached: Bool {
     sendingDone

@@ -88,7 +88,8 @@ public struct BondDiagnosis: Sendable, Hashable {
     nextStep = Self.nextStep(
       description: description, rows: rows, idle: idle, shared: shared, kind: kind,
       missingMACFlags: missingMACFlags, streams: Self.streamsPerDirection(record.connected),
-      short: limit.map { received < 0.9 * $0 } ?? false)
+      short: limit.map { received < 0.9 * $0 } ?? false,
+      udp: record.start?.parameters.transport == .udp)
   }
 
   /// `-P`: the streams of the direction with fewest (`--bidir` runs `-P` each way).
@@ -98,10 +99,12 @@ public struct BondDiagnosis: Sendable, Hashable {
     return sending == 0 || receiving == 0 ? streams.count : min(sending, receiving)
   }
 
-  /// The first thing worth trying, most specific first.
+  /// The first thing worth trying, most specific first. A UDP test (`udp`) is
+  /// never sent to TCP's buffers: its rate is what `-b` offered.
   static func nextStep(
     description: BondDescription, rows: [BondReport.SlaveRow], idle: [String],
-    shared: [Shared], kind: PinningKind?, missingMACFlags: [String], streams: Int, short: Bool
+    shared: [Shared], kind: PinningKind?, missingMACFlags: [String], streams: Int, short: Bool,
+    udp: Bool = false
   ) -> String {
     let model = description.model
     let wrong = rows.contains {
@@ -124,9 +127,11 @@ public struct BondDiagnosis: Sendable, Hashable {
     }
     guard !idle.isEmpty || !shared.isEmpty || (short && streams < description.slaveCount)
     else {
-      return short
-        ? "every slave carried its share; look beyond the bond (bondperf inspect: TCP buffers)"
-        : "none: every usable slave carried its share"
+      guard short else { return "none: every usable slave carried its share" }
+      return udp
+        ? "every slave carried its share; look beyond the bond (UDP: the rate -b offered, "
+          + "and which slave lost datagrams)"
+        : "every slave carried its share; look beyond the bond (bondperf inspect: TCP buffers)"
     }
     if kind == .kernelPorts {
       return "drop --no-pin: bondperf pins one stream per slave"

@@ -66,15 +66,18 @@ public final class TextReporter: TestObserver {
     if header.claim() {
       sink.line(
         isUDP
-          ? TextReport.udpIntervalHeader(onlySending: interval.streams.allSatisfy(\.localSends))
+          ? TextReport.udpIntervalHeader(
+            onlySending: interval.streams.allSatisfy(\.localSends), mode: mode)
           : TextReport.intervalHeader(sending: sending, mode: mode))
     }
     func line(_ stream: StreamInterval, _ tag: String) -> String {
-      if let udp = stream.udp { return TextReport.udpIntervalLine(stream, udp) }
+      if let udp = stream.udp { return TextReport.udpIntervalLine(stream, udp, roleTag: tag) }
       return TextReport.intervalLine(stream, roleTag: tag)
     }
     func sum(_ streams: [StreamInterval], _ tag: String) -> String {
-      isUDP ? TextReport.udpIntervalSum(streams) : TextReport.intervalSum(streams, roleTag: tag)
+      isUDP
+        ? TextReport.udpIntervalSum(streams, roleTag: tag)
+        : TextReport.intervalSum(streams, roleTag: tag)
     }
     let groups = IperfJSON.groups(record)
     var summed = false
@@ -83,8 +86,7 @@ public final class TextReporter: TestObserver {
       for ids in [groups.primary, groups.bidirReverse] {
         let streams = interval.streams.filter { ids.contains($0.id) }
         guard let first = streams.first else { continue }
-        let tag =
-          isUDP ? "" : TextReport.roleTag(localSends: first.localSends, role: role, mode: mode)
+        let tag = TextReport.roleTag(localSends: first.localSends, role: role, mode: mode)
         for stream in streams { sink.line(line(stream, tag)) }
         if streams.count > 1 {
           sink.line(sum(streams, tag))

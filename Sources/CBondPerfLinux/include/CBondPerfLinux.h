@@ -53,4 +53,30 @@ int cbondperf_packet_socket(int ifindex);
 long cbondperf_packet_receive(int descriptor, void *buffer, unsigned long length, int *protocol,
                               int *incoming);
 
+/// The most datagrams one ``cbondperf_send_datagrams`` or
+/// ``cbondperf_receive_datagrams`` call moves.
+#define CBONDPERF_DATAGRAM_BATCH 64
+
+/// Sends `count` datagrams of `length` bytes each, stored back to back at
+/// `buffer`, on a connected datagram socket in one call. `count` is capped at
+/// ``CBONDPERF_DATAGRAM_BATCH``. Returns how many datagrams the kernel took (the
+/// first ones), or -1 with `errno` set.
+///
+/// `struct mmsghdr` needs `_GNU_SOURCE`, which the Glibc module lacks, hence the shim.
+/// The corresponding C function is `sendmmsg(2)`.
+int cbondperf_send_datagrams(int descriptor, const void *buffer, unsigned long length,
+                             unsigned int count);
+
+/// Receives up to `count` datagrams (capped at ``CBONDPERF_DATAGRAM_BATCH``) in
+/// one call, waiting for the first only (`MSG_WAITFORONE`; `SO_RCVTIMEO` bounds the
+/// wait). Datagram `i` goes to `buffer + i * slot`, cut to `slot` bytes; its length
+/// is stored in `lengths[i]` and, when the kernel coalesced several datagrams into
+/// it (`UDP_GRO`), their size in `segments[i]` (0 otherwise). Returns how many
+/// were received, or -1 with `errno` set.
+///
+/// `struct mmsghdr` and the `CMSG_*` macros are out of Swift's reach, hence the shim.
+/// The corresponding C function is `recvmmsg(2)`.
+int cbondperf_receive_datagrams(int descriptor, void *buffer, unsigned long slot,
+                                unsigned int count, unsigned long *lengths, int *segments);
+
 #endif
