@@ -13,7 +13,9 @@ let package = Package(
     .executable(name: "bondperf", targets: ["bondperf"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
   ],
   targets: [
     .target(name: "CBondPerfLinux"),
@@ -23,7 +25,11 @@ let package = Package(
       name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(
       name: "BondPerfCore",
-      dependencies: ["CBondPerfLinux", "COpenSSL"],
+      dependencies: [
+        "CBondPerfLinux", "COpenSSL",
+        .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "bondperf",
@@ -40,7 +46,7 @@ let package = Package(
     // Unit tests, real-kernel socket tests and in-process engine tests (no child processes).
     .testTarget(
       name: "BondPerfCoreTests",
-      dependencies: ["BondPerfCore"],
+      dependencies: ["BondPerfCore", .product(name: "FlyingFox", package: "FlyingFox")],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     // Spawns the built binaries (and iperf3): CLI, loopback end-to-end and testbed tests.

@@ -9,7 +9,7 @@ extension Bondperf {
       commandName: "exporter",
       abstract: "Serve Prometheus metrics: /probe?target=HOST runs one short test.",
       discussion: """
-        GET /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1] runs one test \
+        GET /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1&calibrate=1] runs one test \
         against HOST's bondperf or iperf3 server (pinned on the bond toward it, as \
         'bondperf client' pins) and answers with its metrics: totals, per-stream and \
         per-slave bytes and rates, predicted and measured streams per slave, verdicts, \
@@ -56,6 +56,7 @@ extension Bondperf {
       configuration.maxProbes = maxProbes
       configuration.maxSeconds = maxTime
       configuration.defaultSeconds = defaultTime
+      configuration.calibrationBudget = .milliseconds(Int(pinning.calibrateBudget * 1000))
       let runner = ProbeRunner(bond: bond, pinning: pinning)
       let exporter = BondPerfCore.Exporter(configuration: configuration) { probe, deadline in
         await runner.run(probe, deadline: deadline)
@@ -63,29 +64,24 @@ extension Bondperf {
       guard let listen = listen ?? ListenAddress(argument: "127.0.0.1:9516") else {
         throw ValidationErrorText("no address to listen on; give --listen ADDR:PORT")
       }
-      let server: HTTPServer
+      let server: ExporterServer
       do {
-        let listener = try SystemdSockets.inherited().first ?? HTTPServer.listen(on: listen.address)
-        var limits = HTTPServer.Limits()
-        limits.maxConnections = maxProbes + 8
-        server = try HTTPServer(listener: listener, limits: limits) { request, _ in
-          exporter.handle(request)
-        }
+        server = try ExporterServer(
+          exporter: exporter, host: "\(listen.address.ip)", port: listen.address.port,
+          timeout: .seconds(maxTime) + configuration.overhead + .seconds(10))
       } catch {
         throw ValidationErrorText("cannot listen on \(listen): \(error)")
       }
-      let sources = Signals.onTermination { _ in server.stop() }
+      let sources = Signals.onTermination { _ in Task { await server.stop() } }
       defer { sources.forEach { $0.cancel() } }
-      let address = try server.address
-      StandardStreams.writeError(
-        "bondperf exporter listening on \(ListenAddress(address: address))\n")
-      try await server.run()
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        let port = try await server.listeningPort()
+        var bound = listen
+        bound.address.port = port
+        StandardStreams.writeError("bondperf exporter listening on \(bound)\n")
+        try await group.next()
+      }
     }
-  }
-}
-
-extension ListenAddress {
-  init(address: SocketAddress) {
-    self.address = address
   }
 }

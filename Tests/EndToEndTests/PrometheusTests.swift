@@ -94,11 +94,17 @@ extension EndToEnd {
       // Bad requests: one clear error each, and the exporter goes on.
       let missing = try e2eHTTPGet(port, "/probe")
       #expect(missing.status == 400 && missing.body.contains("missing target"))
+      // Not a request line: FlyingFox closes the connection at once, without an answer.
       let raw = try RawTCP(port: port)
       try raw.send(Array("\u{0}\u{7f}not http\r\n\r\n".utf8))
+      let closedAt = ContinuousClock.now
+      #expect(raw.readUntilClosed(timeout: .seconds(10)).bytes.isEmpty)
+      #expect(closedAt.duration(to: .now) < .seconds(5))
+      let version = try RawTCP(port: port)
+      try version.send(Array("GET /metrics HTTP/3.0\r\nConnection: close\r\n\r\n".utf8))
       #expect(
-        String(decoding: raw.readUntilClosed(timeout: .seconds(10)).bytes, as: UTF8.self)
-          .hasPrefix("HTTP/1.1 400 "))
+        String(decoding: version.readUntilClosed(timeout: .seconds(10)).bytes, as: UTF8.self)
+          .hasPrefix("HTTP/1.1 505 "))
       let refused = try e2eHTTPGet(port, "/probe?target=127.0.0.1&port=\(try E2EClosedPort().port)")
       #expect(refused.status == 200)
       #expect(e2eSample(refused.body, "bondperf_probe_success") == 0, "\(refused.body)")
@@ -111,6 +117,7 @@ extension EndToEnd {
       #expect(e2eSample(metrics.body, "bondperf_exporter_probes_total{result=\"success\"}") == 1)
       #expect(e2eSample(metrics.body, "bondperf_exporter_probes_total{result=\"failure\"}") == 1)
       #expect(e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"400\"}") == 1)
+      #expect(e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"505\"}") == 1)
       #expect(exporter.isRunning)
 
       // The server's journal: one line for the probe's test, nothing on standard output.
