@@ -14,7 +14,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
   ],
   targets: [
@@ -27,7 +26,6 @@ let package = Package(
       name: "BondPerfCore",
       dependencies: [
         "CBondPerfLinux", "COpenSSL",
-        .product(name: "FlyingFox", package: "FlyingFox"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: swiftSettings),
@@ -46,7 +44,7 @@ let package = Package(
     // Unit tests, real-kernel socket tests and in-process engine tests (no child processes).
     .testTarget(
       name: "BondPerfCoreTests",
-      dependencies: ["BondPerfCore", .product(name: "FlyingFox", package: "FlyingFox")],
+      dependencies: ["BondPerfCore"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     // Spawns the built binaries (and iperf3): CLI, loopback end-to-end and testbed tests.

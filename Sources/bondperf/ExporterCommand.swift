@@ -64,24 +64,29 @@ extension Bondperf {
       guard let listen = listen ?? ListenAddress(argument: "127.0.0.1:9516") else {
         throw ValidationErrorText("no address to listen on; give --listen ADDR:PORT")
       }
-      let server: ExporterServer
+      let server: HTTPServer
       do {
-        server = try ExporterServer(
-          exporter: exporter, host: "\(listen.address.ip)", port: listen.address.port,
-          timeout: .seconds(maxTime) + configuration.overhead + .seconds(10))
+        let listener = try SystemdSockets.inherited().first ?? HTTPServer.listen(on: listen.address)
+        var limits = HTTPServer.Limits()
+        limits.maxConnections = maxProbes + 8
+        server = try HTTPServer(listener: listener, limits: limits) { request, _ in
+          exporter.handle(request)
+        }
       } catch {
         throw ValidationErrorText("cannot listen on \(listen): \(error)")
       }
-      let sources = Signals.onTermination { _ in Task { await server.stop() } }
+      let sources = Signals.onTermination { _ in server.stop() }
       defer { sources.forEach { $0.cancel() } }
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
-        let port = try await server.listeningPort()
-        var bound = listen
-        bound.address.port = port
-        StandardStreams.writeError("bondperf exporter listening on \(bound)\n")
-        try await group.next()
-      }
+      let address = try server.address
+      StandardStreams.writeError(
+        "bondperf exporter listening on \(ListenAddress(address: address))\n")
+      try await server.run()
     }
+  }
+}
+
+extension ListenAddress {
+  init(address: SocketAddress) {
+    self.address = address
   }
 }

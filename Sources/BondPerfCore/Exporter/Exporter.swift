@@ -1,4 +1,4 @@
-import FlyingFox
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -55,53 +55,33 @@ public final class Exporter: Sendable {
     self.runner = runner
   }
 
-  /// Answers one request. A probe takes its test's length; the test runs in
-  /// a task of its own, abandoned (and answered as a failure) past its deadline.
-  public func handle(_ request: HTTPRequest) async -> HTTPResponse {
-    var response = await route(request)
-    statistics.count(status: response.statusCode.code)
-    if request.method == .HEAD, let body = try? await response.bodyData {
-      response.headers[.contentLength] = String(body.count)
-      response = HTTPResponse(
-        statusCode: response.statusCode, headers: response.headers, body: Data())
-    }
+  /// Answers one request (on the connection's thread; a probe blocks it).
+  public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    let response = route(request)
+    statistics.count(status: response.status)
     return response
   }
 
-  func route(_ request: HTTPRequest) async -> HTTPResponse {
-    // What FlyingFox's request decoder lets through and the exporter doesn't take.
-    guard request.version.rawValue == "HTTP/1.1" || request.version.rawValue == "HTTP/1.0" else {
-      return Self.response(
-        ExporterError(505, "version '\(request.version.rawValue)' is not HTTP/1.0 or HTTP/1.1"))
-    }
-    guard !request.method.rawValue.isEmpty,
-      request.method.rawValue.utf8.allSatisfy(Self.isTokenByte)
-    else {
-      return Self.response(ExporterError(400, "the request method is not a token"))
-    }
-    guard request.path.hasPrefix("/") else {
-      return Self.response(
-        ExporterError(400, "the request target is not a path (origin-form, starting with /)"))
-    }
+  func route(_ request: HTTPRequest) -> HTTPResponse {
     let known = ["/", "/probe", "/metrics"]
     guard known.contains(request.path) else {
-      return Self.response(
-        ExporterError(404, "no page \(request.path) (try /probe?target=HOST or /metrics)"))
+      return HTTPResponse(
+        HTTPError(404, "no page \(request.path) (try /probe?target=HOST or /metrics)"))
     }
-    guard request.method == .GET || request.method == .HEAD else {
-      return Self.response(
-        ExporterError(405, "method \(request.method.rawValue) is not allowed (GET or HEAD)"),
-        headers: [HTTPHeader("Allow"): "GET, HEAD"])
+    guard request.method == "GET" || request.method == "HEAD" else {
+      return HTTPResponse(
+        HTTPError(405, "method \(request.method) is not allowed (GET or HEAD)"),
+        headers: [HTTPRequest.QueryItem("Allow", "GET, HEAD")])
     }
-    let format = MetricsFormat.negotiate(accept: request.headers[HTTPHeader("Accept")])
+    let format = MetricsFormat.negotiate(accept: request.header("accept"))
     switch request.path {
-    case "/probe": return await probe(request, format: format)
+    case "/probe": return probe(request, format: format)
     case "/metrics":
-      return Self.response(
+      return HTTPResponse(
         contentType: format.contentType,
         body: MetricsExposition.render(ownMetrics(), format: format))
     default:
-      return Self.response(
+      return HTTPResponse(
         body: """
           bondperf exporter \(BondPerfVersion.string)
           /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1&calibrate=1]  one test's metrics
@@ -111,7 +91,7 @@ public final class Exporter: Sendable {
     }
   }
 
-  func probe(_ request: HTTPRequest, format: MetricsFormat) async -> HTTPResponse {
+  func probe(_ request: HTTPRequest, format: MetricsFormat) -> HTTPResponse {
     let probe: ProbeRequest
     do {
       probe = try ProbeRequest(
@@ -119,13 +99,13 @@ public final class Exporter: Sendable {
         maxSeconds: configuration.maxSeconds, maxParallel: configuration.maxParallel)
     } catch {
       statistics.count(probe: "invalid")
-      return Self.response(error)
+      return HTTPResponse(error)
     }
     guard inFlight.add(1, ordering: .relaxed).newValue <= configuration.maxProbes else {
       inFlight.subtract(1, ordering: .relaxed)
       statistics.count(probe: "refused")
-      return Self.response(
-        ExporterError(
+      return HTTPResponse(
+        HTTPError(
           503,
           "busy: \(configuration.maxProbes) probe(s) already running (--max-probes); "
             + "tests on one bond would disturb each other's counters"))
@@ -136,14 +116,14 @@ public final class Exporter: Sendable {
     let budget =
       Duration.seconds(probe.seconds) + configuration.overhead
       + (probe.calibrate ? configuration.calibrationBudget : .zero)
-    if let text = request.headers[HTTPHeader("X-Prometheus-Scrape-Timeout-Seconds")],
+    if let text = request.header("x-prometheus-scrape-timeout-seconds"),
       let timeout = Double(text), Double(probe.seconds) + 1 > timeout
     {
       outcome = .failed(
         "time=\(probe.seconds) s does not fit Prometheus' scrape timeout of \(text) s; "
           + "lower time or raise scrape_timeout")
     } else {
-      outcome = await Self.run(runner, probe, deadline: started + budget)
+      outcome = Self.wait(for: runner, probe, deadline: started + budget)
     }
     let elapsed = started.duration(to: .now).inSeconds
     var families: [MetricFamily] = []
@@ -170,60 +150,31 @@ public final class Exporter: Sendable {
           name: "bondperf_probe_failure", help: "Why the probe failed (1, reason in the label).",
           samples: [MetricSample([MetricLabel("reason", failure)], 1)]))
     }
-    return Self.response(
+    return HTTPResponse(
       contentType: format.contentType,
       body: MetricsExposition.render(own + families, format: format))
   }
 
-  /// Runs `runner` in a task of its own and waits for it, at most until a
-  /// backstop 5 s past `deadline` (the runner's own deadline ends the test;
-  /// a runner stuck past the backstop is abandoned, not awaited).
-  static func run(
-    _ runner: @escaping Runner, _ probe: ProbeRequest, deadline: ContinuousClock.Instant
-  ) async -> ProbeOutcome {
-    let first = FirstOutcome()
-    return await withCheckedContinuation { continuation in
-      first.set(continuation)
-      let work = Task { first.resume(with: await runner(probe, deadline)) }
-      let backstop = Task {
-        try? await Task.sleep(until: deadline + .seconds(5), clock: .continuous)
-        first.resume(with: .failed("the test did not end by its deadline"))
-        work.cancel()
-      }
-      first.onResume { backstop.cancel() }
+  /// Runs `runner` from this (non-pool) thread and waits for it.
+  static func wait(
+    for runner: @escaping Runner, _ probe: ProbeRequest, deadline: ContinuousClock.Instant
+  ) -> ProbeOutcome {
+    let result = Mutex<ProbeOutcome?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+      let outcome = await runner(probe, deadline)
+      result.withLock { $0 = outcome }
+      done.signal()
     }
-  }
-
-  /// A response with a body and the connection's framing left to FlyingFox.
-  static func response(
-    status: Int = 200, contentType: String = "text/plain; charset=utf-8", body: String,
-    headers: [HTTPHeader: String] = [:]
-  ) -> HTTPResponse {
-    var fields = HTTPHeaders(headers)
-    fields[.contentType] = contentType
-    return HTTPResponse(
-      statusCode: HTTPStatusCode(status, phrase: ExporterError.reasonPhrase(status)),
-      headers: fields, body: Data(body.utf8))
-  }
-
-  /// A plain-text error: the reason on one line.
-  static func response(_ error: ExporterError, headers: [HTTPHeader: String] = [:])
-    -> HTTPResponse
-  {
-    response(status: error.status, body: error.reason + "\n", headers: headers)
-  }
-
-  /// RFC 9110 `tchar`.
-  static func isTokenByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-    case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"),
-      UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-      UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-      UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-      true
-    default: false
+    // The runner's own deadline ends the test; this is the backstop.
+    let backstop =
+      DispatchTime.now()
+      + .nanoseconds(
+        Int(max(0, ContinuousClock.now.duration(to: deadline).inSeconds) * 1e9) + 5_000_000_000)
+    guard done.wait(timeout: backstop) == .success else {
+      return .failed("the test did not end by its deadline")
     }
+    return result.withLock { $0 } ?? .failed("the test ended without a result")
   }
 
   /// The exporter's own metrics.

@@ -1,5 +1,3 @@
-import FlyingFox
-
 /// What `/probe?target=HOST&port=..&parallel=..&time=..&reverse=..&calibrate=..` asks for,
 /// checked: a bad parameter is a 400 naming it and what it takes.
 public struct ProbeRequest: Sendable, Hashable {
@@ -20,44 +18,44 @@ public struct ProbeRequest: Sendable, Hashable {
   /// - Parameter maxSeconds: The longest `time` the exporter allows (`--max-time`).
   public init(
     query: [HTTPRequest.QueryItem], defaultSeconds: Int, maxSeconds: Int, maxParallel: Int
-  ) throws(ExporterError) {
+  ) throws(HTTPError) {
     var seen: Set<String> = []
     for item in query {
       guard Self.parameters.contains(item.name) else {
-        throw ExporterError(
+        throw HTTPError(
           400,
           "unknown parameter '\(item.name)' (known: \(Self.parameters.joined(separator: ", ")))")
       }
       guard seen.insert(item.name).inserted else {
-        throw ExporterError(400, "parameter '\(item.name)' given twice")
+        throw HTTPError(400, "parameter '\(item.name)' given twice")
       }
     }
     func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
     guard let target = value("target"), !target.isEmpty else {
-      throw ExporterError(400, "missing target: /probe?target=HOST[&port=5201&parallel=N&time=S]")
+      throw HTTPError(400, "missing target: /probe?target=HOST[&port=5201&parallel=N&time=S]")
     }
     guard target.utf8.count <= 253,
       target.utf8.allSatisfy({ Self.isHostByte($0) })
     else {
-      throw ExporterError(400, "target '\(target)' is not a host name or IP address")
+      throw HTTPError(400, "target '\(target)' is not a host name or IP address")
     }
     self.target = target
     if let text = value("port") {
       guard let port = UInt16(text), port > 0 else {
-        throw ExporterError(400, "port must be between 1 and 65535, got '\(text)'")
+        throw HTTPError(400, "port must be between 1 and 65535, got '\(text)'")
       }
       self.port = port
     }
     if let text = value("parallel") {
       guard let parallel = Int(text), (1...maxParallel).contains(parallel) else {
-        throw ExporterError(400, "parallel must be between 1 and \(maxParallel), got '\(text)'")
+        throw HTTPError(400, "parallel must be between 1 and \(maxParallel), got '\(text)'")
       }
       self.parallel = parallel
     }
     seconds = defaultSeconds
     if let text = value("time") {
       guard let seconds = Int(text), (1...maxSeconds).contains(seconds) else {
-        throw ExporterError(
+        throw HTTPError(
           400, "time must be between 1 and \(maxSeconds) seconds (--max-time), got '\(text)'")
       }
       self.seconds = seconds
@@ -67,11 +65,11 @@ public struct ProbeRequest: Sendable, Hashable {
   }
 
   /// A 0/1 parameter (also false/true); absent is 0.
-  static func flag(_ name: String, _ text: String?) throws(ExporterError) -> Bool {
+  static func flag(_ name: String, _ text: String?) throws(HTTPError) -> Bool {
     switch text {
     case nil, "0", "false": false
     case "1", "true": true
-    default: throw ExporterError(400, "\(name) must be 0 or 1, got '\(text ?? "")'")
+    default: throw HTTPError(400, "\(name) must be 0 or 1, got '\(text ?? "")'")
     }
   }
 
