@@ -118,7 +118,6 @@ extension EndToEnd {
       #expect(
         e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"400\"}") == 1,
         "\(metrics.body)")
-      #expect(e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"505\"}") == 1)
       #expect(exporter.isRunning)
 
       // The server's journal: one line for the probe's test, nothing on standard output.
