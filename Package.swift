@@ -13,7 +13,8 @@ let package = Package(
     .executable(name: "bondperf", targets: ["bondperf"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
   ],
   targets: [
     .target(name: "CBondPerfLinux"),
@@ -23,7 +24,10 @@ let package = Package(
       name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(
       name: "BondPerfCore",
-      dependencies: ["CBondPerfLinux", "COpenSSL"],
+      dependencies: [
+        "CBondPerfLinux", "COpenSSL",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "bondperf",

@@ -9,7 +9,7 @@ extension Bondperf {
       commandName: "exporter",
       abstract: "Serve Prometheus metrics: /probe?target=HOST runs one short test.",
       discussion: """
-        GET /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1] runs one test \
+        GET /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1&calibrate=1] runs one test \
         against HOST's bondperf or iperf3 server (pinned on the bond toward it, as \
         'bondperf client' pins) and answers with its metrics: totals, per-stream and \
         per-slave bytes and rates, predicted and measured streams per slave, verdicts, \
@@ -56,6 +56,7 @@ extension Bondperf {
       configuration.maxProbes = maxProbes
       configuration.maxSeconds = maxTime
       configuration.defaultSeconds = defaultTime
+      configuration.calibrationBudget = .milliseconds(Int(pinning.calibrateBudget * 1000))
       let runner = ProbeRunner(bond: bond, pinning: pinning)
       let exporter = BondPerfCore.Exporter(configuration: configuration) { probe, deadline in
         await runner.run(probe, deadline: deadline)

@@ -3,7 +3,8 @@ import ArgumentParser
 /// The client's flags, caught (and hidden from `--help`) by the server so that
 /// `bondperf server -P 4` names the flag instead of running as if it weren't given.
 ///
-/// Each name here must match one in ``ClientOptions`` or ``PinningOptions``;
+/// Each name here must match one in ``ClientOptions``, ``PinningOptions`` or
+/// ``PrometheusOption``;
 /// `CLIRoleTests` checks that every flag those list is caught.
 struct MisplacedClientFlags: ParsableArguments {
   @Option(name: [.customShort("P"), .customLong("parallel")], help: .hidden)
@@ -66,6 +67,8 @@ struct MisplacedClientFlags: ParsableArguments {
   var slaveRate: String?
   @Option(name: .customLong("remote-mac"), help: .hidden)
   var remoteMAC: String?
+  @Option(name: .customLong("prometheus"), help: .hidden)
+  var prometheus: String?
 
   /// The client flags given, in declaration order, each with why the server has no use for it.
   var given: [(flag: String, reason: String)] {
@@ -102,6 +105,11 @@ struct MisplacedClientFlags: ParsableArguments {
       (slaveRate != nil, "--slave-rate", "only the client sets results against the ceiling"),
       (calibrate, "--calibrate", "only the client calibrates; the server needs --slaves or --bond"),
       (calibrateBudget != nil, "--calibrate-budget", "only the client calibrates"),
+      (
+        prometheus != nil, "--prometheus",
+        "a server's tests are in its journal (--journal); for metrics of the far host, "
+          + "run 'bondperf exporter' beside the client or give --prometheus to the client"
+      ),
     ]
     return candidates.filter(\.0).map { (flag: $0.1, reason: $0.2) }
   }

@@ -23,7 +23,7 @@ struct ProbeRunner: Sendable {
       guard let server = try SocketAddress.resolve(host: probe.host, port: probe.port).first
       else { return .failed("\(probe.host) has no address") }
       configuration.serverAddress = server
-      setup = try pinned(&configuration, server: server)
+      setup = try pinned(&configuration, server: server, calibrate: probe.calibrate)
     } catch {
       return .failed("\(error)")
     }
@@ -48,15 +48,32 @@ struct ProbeRunner: Sendable {
     return .document(IperfJSON.document(setup.decorate(record)))
   }
 
-  /// Pins the streams when a bond is known toward `server`.
-  private func pinned(_ configuration: inout ClientConfiguration, server: SocketAddress) throws
+  /// Pins the streams when a bond is known toward `server`, calibrating the
+  /// ports through the switch first for `calibrate=1`.
+  private func pinned(
+    _ configuration: inout ClientConfiguration, server: SocketAddress, calibrate: Bool
+  ) throws
     -> BondSetup
   {
     guard let clientBond = try bond.clientBond(server: server, bind: nil, pinning: pinning)
-    else { return .none }
+    else {
+      if calibrate {
+        throw ValidationErrorText(
+          "calibrate=1 needs this host's bond: none found toward \(server.ip); "
+            + "start the exporter with --bond or --bond-policy and --slaves")
+      }
+      return .none
+    }
     let plan = try clientBond.pinning(
-      parameters: configuration.parameters, cport: nil, noPin: pinning.noPin,
+      parameters: configuration.parameters, cport: nil, noPin: pinning.noPin && !calibrate,
       peerSlaves: pinning.peerSlaves)
-    return clientBond.apply(plan, to: &configuration, ceiling: clientBond.ceiling)
+    guard calibrate else {
+      return clientBond.apply(plan, to: &configuration, ceiling: clientBond.ceiling)
+    }
+    let calibration = try clientBond.calibrate(
+      plan: plan, parameters: configuration.parameters, configuration: configuration,
+      budget: pinning.calibrateBudget)
+    return clientBond.apply(
+      plan, to: &configuration, ceiling: clientBond.ceiling, calibration: calibration)
   }
 }

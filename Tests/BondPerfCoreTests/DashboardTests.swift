@@ -100,6 +100,7 @@ struct DashboardTests {
     for needed in [
       "bondperf_slave_transmit_bytes_per_second", "bondperf_slave_predicted_streams",
       "bondperf_slave_measured_streams", "bondperf_slave_verdict", "bondperf_test_info",
+      "bondperf_calibration_verdict",
     ] {
       #expect(used.contains(needed), "the dashboard doesn't plot \(needed)")
     }

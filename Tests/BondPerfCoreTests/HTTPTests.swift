@@ -84,7 +84,8 @@ struct ExporterTests {
       seen.withLock { $0 = probe }
       return .document(MetricsTests.document)
     }
-    let response = try await Self.get(exporter, "/probe?target=far&port=5202&parallel=4&time=2")
+    let response = try await Self.get(
+      exporter, "/probe?target=far&port=5202&parallel=4&time=2&calibrate=1")
     #expect(response.status == 200)
     #expect(response.contentType == MetricsFormat.prometheusText.contentType)
     let series = try ExpositionChecker.check(response.body, format: .prometheusText)
@@ -97,6 +98,7 @@ struct ExporterTests {
     expected.port = 5202
     expected.parallel = 4
     expected.seconds = 2
+    expected.calibrate = true
     #expect(seen.withLock { $0 } == expected)
     let openMetrics = try await Self.get(
       exporter, "/probe?target=far",
@@ -121,6 +123,7 @@ struct ExporterTests {
     ("/probe?target=h&parallel=0", 400, "parallel must"),
     ("/probe?target=h&bogus=1", 400, "unknown"),
     ("/probe?target=h&target=i", 400, "twice"), ("/nope", 404, "no page"),
+    ("/probe?target=h&calibrate=yes", 400, "calibrate must be 0 or 1"),
   ])
   func badRequestsGetOneClearLine(_ target: String, status: Int, words: String) async throws {
     let exporter = Exporter(runner: Self.succeeding)

@@ -29,6 +29,7 @@ struct CLIRoleTests {
     (["-s", "-t", "30"], "-t is a client option"),
     (["server", "--no-pin"], "--no-pin is a client option"),
     (["-s", "--slaves", "s0,s1", "--peer-slaves", "2"], "--peer-slaves is a client option"),
+    (["-s", "--prometheus", "/tmp/x.prom"], "--prometheus is a client option; a server's tests"),
   ])
   func serverRefusesClientFlagsByName(arguments: [String], fragment: String) throws {
     let message = try #require(Self.error(arguments), "\(arguments) must not parse")
@@ -63,7 +64,8 @@ struct CLIRoleTests {
   @Test func everyClientFlagIsRefusedByTheServer() throws {
     let help =
       ClientOptions.helpMessage(columns: 200) + "\n"
-      + PinningOptions.helpMessage(columns: 200)
+      + PinningOptions.helpMessage(columns: 200) + "\n"
+      + PrometheusOption.helpMessage(columns: 200)
     let options = Self.longOptions(in: help)
     #expect(options.count >= 20, "\(options.map(\.name))")
     for option in options {

@@ -99,6 +99,11 @@ extension EndToEnd {
       #expect(
         String(decoding: raw.readUntilClosed(timeout: .seconds(10)).bytes, as: UTF8.self)
           .hasPrefix("HTTP/1.1 400 "))
+      let version = try RawTCP(port: port)
+      try version.send(Array("GET /metrics HTTP/3.0\r\nConnection: close\r\n\r\n".utf8))
+      #expect(
+        String(decoding: version.readUntilClosed(timeout: .seconds(10)).bytes, as: UTF8.self)
+          .hasPrefix("HTTP/1.1 505 "))
       let refused = try e2eHTTPGet(port, "/probe?target=127.0.0.1&port=\(try E2EClosedPort().port)")
       #expect(refused.status == 200)
       #expect(e2eSample(refused.body, "bondperf_probe_success") == 0, "\(refused.body)")
@@ -110,7 +115,9 @@ extension EndToEnd {
       #expect(metrics.body.hasSuffix("# EOF\n"))
       #expect(e2eSample(metrics.body, "bondperf_exporter_probes_total{result=\"success\"}") == 1)
       #expect(e2eSample(metrics.body, "bondperf_exporter_probes_total{result=\"failure\"}") == 1)
-      #expect(e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"400\"}") == 1)
+      #expect(
+        e2eSample(metrics.body, "bondperf_exporter_requests_total{code=\"400\"}") == 1,
+        "\(metrics.body)")
       #expect(exporter.isRunning)
 
       // The server's journal: one line for the probe's test, nothing on standard output.

@@ -7,7 +7,7 @@
 /// sprayed; ports that never change the arrival slave of any client slave's
 /// probes mean the switch ignores ports.
 public struct SwitchCalibration: Sendable {
-  public enum Verdict: String, Sendable, Hashable {
+  public enum Verdict: String, Sendable, Hashable, CaseIterable {
     case spread
     case l3Only = "l3_only"
     case perPacket = "per_packet"

@@ -25,6 +25,8 @@ public final class Exporter: Sendable {
     /// Added to a test's length for connecting and the results exchange: the
     /// runner is told to give up after `time` plus this.
     public var overhead: Duration = .seconds(10)
+    /// Added for a probe with `calibrate=1`: the calibration's budget (`--calibrate-budget`).
+    public var calibrationBudget: Duration = .seconds(3)
 
     public init() {}
   }
@@ -82,7 +84,7 @@ public final class Exporter: Sendable {
       return HTTPResponse(
         body: """
           bondperf exporter \(BondPerfVersion.string)
-          /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1]  one test's metrics
+          /probe?target=HOST[&port=5201&parallel=N&time=S&reverse=1&calibrate=1]  one test's metrics
           /metrics  the exporter's own metrics
 
           """)
@@ -111,7 +113,9 @@ public final class Exporter: Sendable {
     defer { inFlight.subtract(1, ordering: .relaxed) }
     let started = ContinuousClock.now
     var outcome: ProbeOutcome
-    let budget = Duration.seconds(probe.seconds) + configuration.overhead
+    let budget =
+      Duration.seconds(probe.seconds) + configuration.overhead
+      + (probe.calibrate ? configuration.calibrationBudget : .zero)
     if let text = request.header("x-prometheus-scrape-timeout-seconds"),
       let timeout = Double(text), Double(probe.seconds) + 1 > timeout
     {

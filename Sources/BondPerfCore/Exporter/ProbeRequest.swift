@@ -1,4 +1,4 @@
-/// What `/probe?target=HOST&port=..&parallel=..&time=..&reverse=..` asks for,
+/// What `/probe?target=HOST&port=..&parallel=..&time=..&reverse=..&calibrate=..` asks for,
 /// checked: a bad parameter is a 400 naming it and what it takes.
 public struct ProbeRequest: Sendable, Hashable {
   public var target: String
@@ -6,8 +6,10 @@ public struct ProbeRequest: Sendable, Hashable {
   public var parallel = 1
   public var seconds = 5
   public var reverse = false
+  /// Calibrate the source ports through the switch first (`--calibrate`).
+  public var calibrate = false
 
-  public static let parameters = ["target", "port", "parallel", "time", "reverse"]
+  public static let parameters = ["target", "port", "parallel", "time", "reverse", "calibrate"]
 
   public init(target: String) {
     self.target = target
@@ -58,12 +60,16 @@ public struct ProbeRequest: Sendable, Hashable {
       }
       self.seconds = seconds
     }
-    if let text = value("reverse") {
-      switch text {
-      case "1", "true": reverse = true
-      case "0", "false": reverse = false
-      default: throw HTTPError(400, "reverse must be 0 or 1, got '\(text)'")
-      }
+    reverse = try Self.flag("reverse", value("reverse"))
+    calibrate = try Self.flag("calibrate", value("calibrate"))
+  }
+
+  /// A 0/1 parameter (also false/true); absent is 0.
+  static func flag(_ name: String, _ text: String?) throws(HTTPError) -> Bool {
+    switch text {
+    case nil, "0", "false": false
+    case "1", "true": true
+    default: throw HTTPError(400, "\(name) must be 0 or 1, got '\(text ?? "")'")
     }
   }
 

@@ -27,8 +27,12 @@ public enum TestMetrics {
     "bondperf_slave_receive_bytes_per_second", "bondperf_slave_predicted_streams",
     "bondperf_slave_measured_streams", "bondperf_slave_verdict", "bondperf_slaves_used",
     "bondperf_slaves_usable", "bondperf_ceiling_bytes_per_second",
-    "bondperf_shortfall_bytes_per_second",
+    "bondperf_shortfall_bytes_per_second", "bondperf_calibration_verdict",
+    "bondperf_calibration_probes", "bondperf_calibration_seconds",
   ]
+
+  /// `--calibrate`'s verdicts, one sample each (1 for the test's): a stateset.
+  public static let calibrationVerdicts = SwitchCalibration.Verdict.allCases.map(\.rawValue)
 
   /// The families for one test's document.
   public static func families(document: JSONValue, target: String) -> [MetricFamily] {
@@ -170,6 +174,7 @@ public enum TestMetrics {
       if let rows = bond["peer_per_slave"]?.arrayValue {
         slaves(rows, host: "server", txStreams: downloads, rxStreams: uploads)
       }
+      if let calibration = bond["calibration"] { self.calibration(calibration) }
       if let diagnosis = bond["diagnosis"] {
         if let used = diagnosis["slaves_used"]?.doubleValue {
           add("bondperf_slaves_used", "Usable slaves that carried the test's data.", used)
@@ -187,6 +192,25 @@ public enum TestMetrics {
             "bondperf_shortfall_bytes_per_second", "How far the result fell below the ceiling.",
             loss / 8)
         }
+      }
+    }
+
+    /// `--calibrate`'s outcome: its verdict as a stateset, its probes and time.
+    mutating func calibration(_ calibration: JSONValue) {
+      let verdict = calibration["verdict"]?.stringValue ?? "unavailable"
+      for state in TestMetrics.calibrationVerdicts {
+        add(
+          "bondperf_calibration_verdict",
+          "--calibrate's verdict: 1 for the state that applies (spread, l3_only, ...).",
+          [MetricLabel("verdict", state)], state == verdict ? 1 : 0)
+      }
+      if let probes = calibration["probes"]?.doubleValue {
+        add("bondperf_calibration_probes", "Calibration probes sent before the test.", probes)
+      }
+      if let seconds = calibration["seconds"]?.doubleValue {
+        add(
+          "bondperf_calibration_seconds", "How long calibration took before the test.",
+          unit: "seconds", seconds)
       }
     }
 
