@@ -19,7 +19,8 @@ extension RealBondTests {
       let server = try ChildProcess(
         TestbedSupport.env, RealBondLab.server + [TestbedSupport.binary, "-s", "--bond", "bond0"])
       defer { server.kill() }
-      _ = try await server.listeningPort()
+      // The first bondperf of a lab boot loads through 9p under TCG: allow it a while.
+      _ = try await server.listeningPort(within: .seconds(60))
       let client = try ChildProcess(
         TestbedSupport.env,
         RealBondLab.client + [

@@ -3,7 +3,7 @@ import Testing
 
 /// The real driver's own files in the lab's client namespace, read without bondperf's
 /// parser: `/proc/net/bonding/bond0` split at `Slave Interface:`, and sysfs values.
-struct RealBondFiles {
+struct RealBondFiles: Equatable {
   var master: [String]
   var slaveBlocks: [String: [String]]
 
@@ -74,6 +74,36 @@ struct RealBondFiles {
     let text = try RealBondLab.run(RealBondLab.client + [TestbedSupport.binary, "inspect", bond])
     try #require(text.status == 0, "inspect failed: \(text.stderr)")
     return (try TestbedSupport.json(json.stdout), text.stdout)
+  }
+
+  /// `inspect` with the driver's files read just before and just after it, retried
+  /// until both readings agree (LACP state machines move under TCG's slow clock), with
+  /// each slave's sysfs `ad_actor_oper_port_state`.
+  static func stableInspect(slaves: [String]) throws -> (
+    json: [String: Any], text: String, files: RealBondFiles, actorStates: [String: Int]
+  ) {
+    func states() throws -> [String: Int] {
+      var states: [String: Int] = [:]
+      for name in slaves {
+        states[name] = Int(
+          try sysfs("/sys/class/net/\(name)/bonding_slave/ad_actor_oper_port_state"))
+      }
+      return states
+    }
+    for _ in 0..<10 {
+      let before = try read()
+      let statesBefore = try states()
+      let (json, text) = try inspect()
+      let after = try read()
+      let statesAfter = try states()
+      if before == after && statesBefore == statesAfter {
+        return (json, text, after, statesAfter)
+      }
+      Thread.sleep(forTimeInterval: 0.3)
+    }
+    Issue.record("the driver's files never held still across an inspect")
+    let (json, text) = try inspect()
+    return (json, text, try read(), try states())
   }
 
   /// Polls `condition` on fresh readings of the proc file for up to `seconds`.
