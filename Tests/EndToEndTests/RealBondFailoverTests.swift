@@ -9,7 +9,7 @@ extension RealBondTests {
   /// shares the lab's namespaces, so none may run beside another.
   @Suite(.serialized)
   struct Failover {
-    /// balance-xor (layer3+4) on 4 slaves, 4 pinned streams for 6 s; after 2 s s1 goes
+    /// balance-xor (layer3+4) on 4 slaves, 4 pinned streams for 8 s; once they run s1 goes
     /// down on the client's side. The driver re-hashes every flow over s0, s2, s3.
     @Test(.timeLimit(.minutes(4)))
     func slaveDownMidTest() async throws {
@@ -24,10 +24,19 @@ extension RealBondTests {
       let client = try ChildProcess(
         TestbedSupport.env,
         RealBondLab.client + [
-          TestbedSupport.binary, "-c", "198.18.0.2", "-J", "-t", "6", "-P", String(slaves),
+          TestbedSupport.binary, "-c", "198.18.0.2", "-J", "-t", "8", "-P", String(slaves),
         ])
       defer { client.kill() }
-      try await Task.sleep(for: .seconds(2))
+      // The failure must come after the client read the bond: wait until its streams
+      // run (the client's own start can take seconds under TCG), then 1 s more.
+      let idle = try RealBondLab.txBytes(slaves)
+      let deadline = Date().addingTimeInterval(60)
+      while try RealBondLab.txBytes(slaves).reduce(0, +) - idle.reduce(0, +) < 500_000,
+        Date() < deadline, client.isRunning
+      {
+        try await Task.sleep(for: .milliseconds(200))
+      }
+      try await Task.sleep(for: .seconds(1))
       let beforeDown = try RealBondLab.txBytes(slaves)
       try RealBondFiles.ip(["link", "set", "dev", "s1", "down"])
       try await Task.sleep(for: .seconds(1))
