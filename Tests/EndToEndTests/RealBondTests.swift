@@ -280,9 +280,9 @@ struct RealBondTests {
   }
 
   static let pinCases: [PinCase] =
-    [2, 3, 4, 8].map { PinCase(mode: "802.3ad", slaves: $0) }
-    + [2, 3, 4, 8].map { PinCase(mode: "balance-xor", slaves: $0) }
-    + [2, 3, 4, 8].map { PinCase(mode: "balance-rr", slaves: $0) }
+    [2, 3, 4].map { PinCase(mode: "802.3ad", slaves: $0) }
+    + [2, 3, 4].map { PinCase(mode: "balance-xor", slaves: $0) }
+    + [2, 3, 4].map { PinCase(mode: "balance-rr", slaves: $0) }
 
   /// `bondperf -c -P N` with no bond flags finds the bond behind the route and pins
   /// the N streams one per slave (N = the slave count), and the driver's tx counters
