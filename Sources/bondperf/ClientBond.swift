@@ -103,6 +103,7 @@ struct ClientBond {
       ceiling: ceiling, kind: plan.kind, missingMACFlags: plan.missingMACFlags)
     diagnosisContext.calibrated = calibration != nil
     let context = diagnosisContext
+    let change = changeReader(plan)
     return BondSetup(
       slaveNames: description.slaveNames, monitor: monitor,
       decorating: { record in
@@ -114,14 +115,49 @@ struct ClientBond {
           members.append(("calibration", calibration.json))
           record.bond = .object(members)
         }
+        if let change = change(record), case .object(var members) = record.bond {
+          members.append(("change", change.json))
+          record.bond = .object(members)
+        }
         return record
       },
       extraResults: { [] },
       trailer: { record in
-        SlaveTruthReport.text(
+        let text = SlaveTruthReport.text(
           description: description, record: record, localTotals: monitor?.lastTotals ?? [],
           context: context)
+        guard let change = change(record) else { return text }
+        return text + change.lines.map { $0 + "\n" }.joined()
       })
+  }
+
+  /// Reads the bond again at the end of a test and says how it changed since the
+  /// start (a slave down, the usable slaves), with where the driver's hash sends
+  /// each sending stream now; nil when the bond was described by hand or is unchanged.
+  func changeReader(_ plan: StreamPinning) -> @Sendable (TestRecord) -> BondChange? {
+    guard let info else { return { _ in nil } }
+    let roots = roots
+    let description = description
+    let planner = plan.planner
+    let hashes = [.balanceXOR, .ieee8023ad].contains(info.mode)
+    return { record in
+      guard let now = try? BondInfo.read(bond: info.name, roots: roots),
+        var change = BondChange(before: info, after: now)
+      else { return nil }
+      change.streamMoves = record.connected.filter(\.localSends).map { stream in
+        var after: String?
+        if hashes, !change.usableAfter.isEmpty {
+          var flow = planner.template
+          flow.sourcePort = stream.local.port
+          after = planner.model.selection(of: flow, slaveCount: change.usableAfter.count).index
+            .map { change.usableAfter[$0] }
+        }
+        return BondChange.StreamMove(
+          socket: stream.socket, before: stream.predictedSlave.map { description.name(of: $0) },
+          after: after)
+      }
+      return change
+    }
   }
 
   /// The planned ports with calibration's winners in their place: stream i's

@@ -128,6 +128,58 @@ struct HostBondInfoTests {
     #expect(bond.warnings.contains("bond bond9 has no active aggregator: nothing is transmitted"))
   }
 
+  @Test func lacpBelowMinLinksHasNoUsableSlavesAndSaysWhy() {
+    let ports = ["a", "b"].map {
+      SlaveInfo(name: $0, miiStatus: .up, aggregatorID: 1, actorPortState: 63)
+    }
+    let bond = BondInfo(
+      name: "bond9", mode: .ieee8023ad, hashPolicy: .layer3_4, minLinks: 3,
+      activeAggregator: ActiveAggregator(id: 1, numberOfPorts: 2), slaves: ports)
+    #expect(bond.usableSlaves.isEmpty)
+    #expect(
+      bond.warnings.contains { $0.hasPrefix("min_links 3 not met: the active aggregator has 2") })
+    let met = BondInfo(
+      name: "bond9", mode: .ieee8023ad, hashPolicy: .layer3_4, minLinks: 2,
+      activeAggregator: ActiveAggregator(id: 1, numberOfPorts: 2), slaves: ports)
+    #expect(met.usableSlaves == ["a", "b"])
+    #expect(!met.warnings.contains { $0.hasPrefix("min_links") })
+  }
+
+  @Test func lacpPassiveOnBothEndsAndAnotherKeyAreNamed() {
+    let bond = BondInfo(
+      name: "bond9", mode: .ieee8023ad, hashPolicy: .layer3_4, lacpActive: false,
+      activeAggregator: ActiveAggregator(id: 1, partnerKey: 15),
+      slaves: [
+        SlaveInfo(
+          name: "a", miiStatus: .up, aggregatorID: 1, actorPortState: 62, partnerPortState: 62,
+          partnerKey: 15),
+        SlaveInfo(
+          name: "b", miiStatus: .up, aggregatorID: 2, actorPortState: 6, partnerPortState: 14,
+          partnerKey: 335),
+      ])
+    #expect(bond.usableSlaves == ["a"])
+    #expect(bond.warnings.contains { $0.hasPrefix("LACP is passive on both ends") })
+    #expect(bond.warnings.contains { $0.contains("its partner's key is 335") })
+    var active = bond
+    active.lacpActive = true
+    #expect(!active.computeWarnings().contains { $0.hasPrefix("LACP is passive") })
+  }
+
+  @Test func bondChangeNamesTheFailedSlaveAndTheUsableOnes() throws {
+    let slaves = ["s0", "s1"].map { SlaveInfo(name: $0, miiStatus: .up) }
+    let before = BondInfo(name: "bond0", mode: .balanceXOR, hashPolicy: .layer3_4, slaves: slaves)
+    #expect(BondChange(before: before, after: before) == nil)
+    var downed = slaves
+    downed[1] = SlaveInfo(name: "s1", miiStatus: .down, linkFailureCount: 1)
+    let after = BondInfo(name: "bond0", mode: .balanceXOR, hashPolicy: .layer3_4, slaves: downed)
+    let change = try #require(BondChange(before: before, after: after))
+    #expect(change.usableBefore == ["s0", "s1"])
+    #expect(change.usableAfter == ["s0"])
+    #expect(change.failures.map(\.name) == ["s1"])
+    #expect(
+      change.lines.first == "bond changed during the test: slave s1 is down (link failures 0 → 1)")
+  }
+
   @Test func listsBondsAndPicksTheOnlyOne() throws {
     let roots = try HostFixtures.roots(HostFixtures.xor)
     #expect(BondInfo.listBonds(roots: roots) == ["bond1"])

@@ -10,7 +10,8 @@ struct HostInspectReportTests {
     #expect(text.hasPrefix("bond0: mode 802.3ad (4), xmit_hash_policy layer3+4\n"))
     #expect(text.contains("  kernel:            6.8.0-45-generic\n"))
     #expect(text.contains("  bond MAC:          52:54:00:a1:00:01, MII up, miimon 100 ms\n"))
-    #expect(text.contains("  LACP rate:         fast, ad_select stable\n"))
+    #expect(
+      text.contains("  LACP rate:         fast, ad_select stable, lacp_active on, min_links 0\n"))
     #expect(
       text.contains(
         "  active aggregator: id 1, 2 ports, actor key 15, partner key 32801, "
@@ -18,8 +19,13 @@ struct HostInspectReportTests {
     #expect(text.contains("  usable slaves:     eth0, eth1 (20.0 Gbits/sec)\n"))
     #expect(
       text.contains(
-        "    eth2, MII up, 10000 Mbps, full, aggregator 2, partner 00:00:00:00:00:00, backup, "
+        "    eth2, MII up, 10000 Mbps, full, aggregator 2, partner 00:00:00:00:00:00, key 15, "
+          + "partner key 1, actor state 71 (activity, short-timeout, aggregation, defaulted), "
+          + "partner state 1 (activity), churn churned/churned (churned 1/1), backup, "
           + "perm 52:54:00:a1:00:03, link failures 0\n"))
+    #expect(
+      text.contains(
+        "(no partner answered LACP on this link (defaulted): is the other end in a LAG?)"))
     #expect(text.contains("    eth3, MII down, speed unknown, duplex unknown, aggregator 1"))
     #expect(text.contains("    - slave eth2 is in aggregator 2, not the active aggregator 1"))
     #expect(text.contains("  TCP tuning (BDP 2.38 MiB = 20.0 Gbits/sec × RTT 1 ms):\n"))

@@ -294,7 +294,8 @@ struct RealBondTests {
     let server = try ChildProcess(
       TestbedSupport.env, RealBondLab.server + [TestbedSupport.binary, "-s", "--bond", "bond0"])
     defer { server.kill() }
-    _ = try await server.listeningPort()
+    // Under TCG on a loaded host, exec'ing the debug binary over 9p can take many seconds.
+    _ = try await server.listeningPort(within: .seconds(60))
     let before = try RealBondLab.txBytes(pin.slaves)
     let output = try RealBondLab.run(
       RealBondLab.client + [

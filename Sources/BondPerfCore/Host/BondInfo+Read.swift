@@ -95,10 +95,23 @@ extension BondInfo {
       adSelect: mode == .ieee8023ad
         ? (attr("ad_select") ?? proc.master["Aggregator selection policy (ad_select)"])
           .flatMap { $0.split(separator: " ").first.map(String.init) } : nil,
+      lacpActive: mode == .ieee8023ad
+        ? (attr("lacp_active") ?? proc.master["LACP active"]).flatMap(Self.onOff) : nil,
+      minLinks: mode == .ieee8023ad
+        ? (attr("min_links") ?? proc.master["Min links"]).flatMap { Int($0) } : nil,
       tlbDynamicLB: attr("tlb_dynamic_lb").flatMap { Int($0) }.map { $0 != 0 },
       activeSlave: activeSlave,
       activeAggregator: aggregator,
       slaves: slaves)
+  }
+
+  /// `on`, `off`, or sysfs's `on 1` / `off 0`.
+  static func onOff(_ text: String) -> Bool? {
+    switch text.split(separator: " ").first {
+    case "on", "1": true
+    case "off", "0": false
+    default: nil
+    }
   }
 
   /// One slave from `<sysfs>/class/net/<slave>/{speed,duplex,bonding_slave/*}`,
@@ -133,6 +146,8 @@ extension BondInfo {
       partnerPortState: attr("ad_partner_oper_port_state").flatMap { Int($0) }
         ?? proc?.partnerDetails["port state"].flatMap { Int($0) },
       partnerSystemMAC: proc?.partnerDetails["system mac address"].flatMap { MACAddress($0) },
+      actorKey: proc?.actorDetails["port key"].flatMap { Int($0) },
+      partnerKey: proc?.partnerDetails["oper key"].flatMap { Int($0) },
       actorChurnState: fields["Actor Churn State"],
       partnerChurnState: fields["Partner Churn State"],
       actorChurnedCount: fields["Actor Churned Count"].flatMap { Int($0) },

@@ -20,6 +20,11 @@ public struct BondInfo: Hashable, Sendable, Codable {
   public var lacpRate: LACPRate?
   /// The aggregator selection policy word (`stable`, `bandwidth`, `count`; 802.3ad only).
   public var adSelect: String?
+  /// `lacp_active`: whether this end sends LACPDUs periodically (802.3ad only; `nil`
+  /// on kernels before 5.15, which are always active).
+  public var lacpActive: Bool?
+  /// `min_links`: the active aggregator's ports needed for carrier (802.3ad only).
+  public var minLinks: Int?
   /// `tlb_dynamic_lb` (meaningful for balance-tlb and balance-alb).
   public var tlbDynamicLB: Bool?
   /// The currently active slave (active-backup, tlb, alb).
@@ -28,7 +33,7 @@ public struct BondInfo: Hashable, Sendable, Codable {
   public var activeAggregator: ActiveAggregator?
   /// Every slave, in enslave order.
   public var slaves: [SlaveInfo]
-  /// The slaves that carry transmitted traffic, in enslave order (see ``usableSlaveNames(mode:slaves:activeAggregatorID:activeSlave:)``).
+  /// The slaves that carry transmitted traffic, in enslave order (see ``usableSlaveNames(mode:slaves:activeAggregatorID:activeSlave:minLinks:)``).
   public var usableSlaves: [String]
   /// Plain-language problems that limit throughput or stream pinning.
   public var warnings: [String]
@@ -38,7 +43,8 @@ public struct BondInfo: Hashable, Sendable, Codable {
   public init(
     name: String, mode: BondMode, hashPolicy: BondHashPolicy? = nil,
     macAddress: MACAddress? = nil, miiStatus: LinkStatus? = nil, miimon: Int? = nil,
-    lacpRate: LACPRate? = nil, adSelect: String? = nil, tlbDynamicLB: Bool? = nil,
+    lacpRate: LACPRate? = nil, adSelect: String? = nil, lacpActive: Bool? = nil,
+    minLinks: Int? = nil, tlbDynamicLB: Bool? = nil,
     activeSlave: String? = nil, activeAggregator: ActiveAggregator? = nil,
     slaves: [SlaveInfo]
   ) {
@@ -50,13 +56,15 @@ public struct BondInfo: Hashable, Sendable, Codable {
     self.miimon = miimon
     self.lacpRate = lacpRate
     self.adSelect = adSelect
+    self.lacpActive = lacpActive
+    self.minLinks = minLinks
     self.tlbDynamicLB = tlbDynamicLB
     self.activeSlave = activeSlave
     self.activeAggregator = activeAggregator
     self.slaves = slaves
     self.usableSlaves = Self.usableSlaveNames(
       mode: mode, slaves: slaves, activeAggregatorID: activeAggregator?.id,
-      activeSlave: activeSlave)
+      activeSlave: activeSlave, minLinks: mode == .ieee8023ad ? minLinks : nil)
     self.warnings = []
     self.warnings = computeWarnings()
   }
@@ -81,6 +89,7 @@ public struct BondInfo: Hashable, Sendable, Codable {
   // `convertFromSnakeCase` round-trip (`tlb_dynamic_lb`).
   private enum CodingKeys: String, CodingKey {
     case name, mode, hashPolicy, macAddress, miiStatus, miimon, lacpRate, adSelect
+    case lacpActive, minLinks
     case tlbDynamicLB = "tlbDynamicLb"
     case activeSlave, activeAggregator, slaves, usableSlaves, warnings
   }

@@ -71,6 +71,8 @@ public struct InspectReport: Hashable, Sendable, Codable {
     if b.mode == .ieee8023ad {
       var lacp = "  LACP rate:         \(b.lacpRate?.rawValue ?? "unknown")"
       if let select = b.adSelect { lacp += ", ad_select \(select)" }
+      if let active = b.lacpActive { lacp += ", lacp_active \(active ? "on" : "off")" }
+      if let minLinks = b.minLinks { lacp += ", min_links \(minLinks)" }
       lines.append(lacp)
       if let agg = b.activeAggregator {
         var parts = ["id \(agg.id)"]
@@ -84,7 +86,12 @@ public struct InspectReport: Hashable, Sendable, Codable {
       }
     }
     if [.balanceTLB, .balanceALB].contains(b.mode), let dynamic = b.tlbDynamicLB {
-      lines.append("  tlb_dynamic_lb:    \(dynamic ? 1 : 0)")
+      lines.append(
+        "  tlb_dynamic_lb:    "
+          + (dynamic
+            ? "1 (each flow goes to the least loaded slave and is rebalanced every 10 s: "
+              + "no stream's slave can be predicted)"
+            : "0 (flows are spread by xmit_hash_policy like balance-xor: streams can be pinned)"))
     }
     if let active = b.activeSlave { lines.append("  active slave:      \(active)") }
     var usable =
@@ -120,6 +127,19 @@ public struct InspectReport: Hashable, Sendable, Codable {
     if mode == .ieee8023ad {
       parts.append("aggregator " + (slave.aggregatorID.map(String.init) ?? "N/A"))
       if let partner = slave.partnerSystemMAC { parts.append("partner \(partner)") }
+      if let key = slave.actorKey { parts.append("key \(key)") }
+      if let key = slave.partnerKey { parts.append("partner key \(key)") }
+      if let state = slave.actorPortState {
+        parts.append("actor state " + SlaveInfo.describePortState(state))
+      }
+      if let state = slave.partnerPortState {
+        parts.append("partner state " + SlaveInfo.describePortState(state))
+      }
+      if let actor = slave.actorChurnState, let partner = slave.partnerChurnState {
+        parts.append(
+          "churn \(actor)/\(partner) (churned \(slave.actorChurnedCount ?? 0)/"
+            + "\(slave.partnerChurnedCount ?? 0))")
+      }
     }
     if let state = slave.state { parts.append(state) }
     if let perm = slave.permanentAddress { parts.append("perm \(perm)") }

@@ -22,6 +22,11 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
   public var partnerPortState: Int?
   /// The partner's system MAC as seen on this port (802.3ad, `CAP_NET_ADMIN`).
   public var partnerSystemMAC: MACAddress?
+  /// This port's LACP key (`port key` of the actor's details, 802.3ad, `CAP_NET_ADMIN`).
+  public var actorKey: Int?
+  /// The key the partner announced on this port (`oper key` of the partner's details):
+  /// ports join one aggregator only when their partners' keys (and systems) match.
+  public var partnerKey: Int?
   /// `none`, `monitoring` or `churned` (802.3ad).
   public var actorChurnState: String?
   /// `none`, `monitoring` or `churned` (802.3ad).
@@ -36,7 +41,8 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
     name: String, miiStatus: LinkStatus, speedMbps: Int? = nil, duplex: Duplex? = nil,
     permanentAddress: MACAddress? = nil, linkFailureCount: Int = 0, state: String? = nil,
     aggregatorID: Int? = nil, actorPortState: Int? = nil, partnerPortState: Int? = nil,
-    partnerSystemMAC: MACAddress? = nil, actorChurnState: String? = nil,
+    partnerSystemMAC: MACAddress? = nil, actorKey: Int? = nil, partnerKey: Int? = nil,
+    actorChurnState: String? = nil,
     partnerChurnState: String? = nil, actorChurnedCount: Int? = nil,
     partnerChurnedCount: Int? = nil
   ) {
@@ -51,6 +57,8 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
     self.actorPortState = actorPortState
     self.partnerPortState = partnerPortState
     self.partnerSystemMAC = partnerSystemMAC
+    self.actorKey = actorKey
+    self.partnerKey = partnerKey
     self.actorChurnState = actorChurnState
     self.partnerChurnState = partnerChurnState
     self.actorChurnedCount = actorChurnedCount
@@ -63,6 +71,7 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
     case aggregatorID = "aggregatorId"
     case actorPortState, partnerPortState
     case partnerSystemMAC = "partnerSystemMac"
+    case actorKey, partnerKey
     case actorChurnState, partnerChurnState, actorChurnedCount, partnerChurnedCount
   }
 
@@ -70,5 +79,30 @@ public struct SlaveInfo: Hashable, Sendable, Codable {
   /// is allowed to transmit. `nil` when the state is unknown.
   public var isDistributing: Bool? {
     actorPortState.map { $0 & 0x20 != 0 }
+  }
+
+  /// The partner's LACP_Activity bit (0x01): whether it sends LACPDUs on its own
+  /// (active) or only answers them (passive). `nil` when unknown.
+  public var partnerIsActive: Bool? {
+    partnerPortState.map { $0 & 0x01 != 0 }
+  }
+
+  /// Whether the partner's information on this port timed out: the `Expired`
+  /// (0x80) or `Defaulted` (0x40) bit of the actor state, or `Expired` as the
+  /// partner last announced it. `nil` when unknown.
+  public var partnerInfoStale: Bool? {
+    guard let actor = actorPortState else { return nil }
+    return actor & 0xC0 != 0 || (partnerPortState ?? 0) & 0x80 != 0
+  }
+
+  /// The port state bits as LACP names them, lowest first: `63 (activity,
+  /// short-timeout, aggregation, sync, collecting, distributing)`.
+  public static func describePortState(_ state: Int) -> String {
+    let names = [
+      "activity", "short-timeout", "aggregation", "sync", "collecting", "distributing",
+      "defaulted", "expired",
+    ]
+    let set = names.enumerated().filter { state & (1 << $0.offset) != 0 }.map(\.element)
+    return "\(state) (\(set.isEmpty ? "none" : set.joined(separator: ", ")))"
   }
 }
