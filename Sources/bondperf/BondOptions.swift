@@ -145,6 +145,13 @@ struct BondOptions: ParsableArguments {
     host: String, common: CommonOptions, client: ClientOptions, pinning: PinningOptions,
     configuration: inout ClientConfiguration, sink: OutputSink
   ) throws -> BondSetup {
+    if pinning.calibrate && configuration.parameters.transport == .udp {
+      // The probes are TCP connections; a switch that hashes the protocol number (as
+      // the testbed's l4 switch does) can send UDP flows on the same ports elsewhere.
+      throw ValidationErrorText(
+        "--calibrate probes the switch with TCP and can't vouch for UDP flows; drop it "
+          + "with -u (the streams stay pinned on this host's bond)")
+    }
     let addresses = try SocketAddress.resolve(
       host: host, port: common.port, family: common.family)
     guard let server = addresses.first else { return .none }

@@ -39,6 +39,13 @@ struct IperfCommonOptions: ParsableArguments {
   @Flag(name: .customLong("forceflush"), help: "Flush output at every line (always so here).")
   var forceFlush = false
 
+  // iperf3 3.21's opt-in; bondperf's UDP streams use GSO (UDP_SEGMENT) and GRO whenever
+  // the kernel and the route allow, so the flag changes nothing here.
+  @Flag(
+    name: .customLong("gsro"),
+    help: "UDP GSO/GRO (bondperf uses them whenever the kernel allows; always on here).")
+  var gsro = false
+
   @Option(
     name: .customLong("timestamps"),
     help: ArgumentHelp(

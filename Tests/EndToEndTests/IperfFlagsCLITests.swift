@@ -18,7 +18,7 @@ struct IperfFlagsCLITests {
       try parse([
         "-c", "::1", "-S", "0x20", "-L", "1234", "--extra-data", "fleet", "--repeating-payload",
         "--dont-fragment", "-A", "1,0", "--snd-timeout", "5000", "--cntl-ka=10/3/4", "-m",
-        "--skip-rx-copy", "-f", "M", "-V", "-d", "--timestamps", "-I", "/tmp/x.pid",
+        "--skip-rx-copy", "--gsro", "-f", "M", "-V", "-d", "--timestamps", "-I", "/tmp/x.pid",
       ]) as? Bondperf.Client)
     var configuration = client.options.configuration(host: client.host, common: client.common)
     RunTest.configure(
@@ -40,6 +40,7 @@ struct IperfFlagsCLITests {
     #expect(client.iperf.debug == 4)
     #expect(client.iperf.timestamps == "%c ")
     #expect(client.iperf.verbose)
+    #expect(client.iperf.gsro)
     // iperf3 reads the parameters by these names.
     let keys = parameters.json.objectKeys
     for key in ["TOS", "flowlabel", "server_affinity", "mptcp", "repeating_payload"] {
