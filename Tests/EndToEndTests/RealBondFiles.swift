@@ -82,11 +82,15 @@ struct RealBondFiles: Equatable {
   static func stableInspect(slaves: [String]) throws -> (
     json: [String: Any], text: String, files: RealBondFiles, actorStates: [String: Int]
   ) {
+    // Each slave's actor state, and the partner's (under "NAME partner"): sysfs, which
+    // is what inspect reads; both must hold still across the inspect.
     func states() throws -> [String: Int] {
       var states: [String: Int] = [:]
       for name in slaves {
         states[name] = Int(
           try sysfs("/sys/class/net/\(name)/bonding_slave/ad_actor_oper_port_state"))
+        states[name + " partner"] = Int(
+          try sysfs("/sys/class/net/\(name)/bonding_slave/ad_partner_oper_port_state"))
       }
       return states
     }
