@@ -44,6 +44,23 @@ extension Bondperf {
         valueName: "N"))
     var repeats: Int = 1
 
+    @Flag(
+      name: [.customShort("u"), .customLong("udp")],
+      help: "Every phase is a UDP test; the table adds each phase's loss.")
+    var udp = false
+
+    @Option(
+      name: [.customShort("b", allowingJoined: true), .customLong("bitrate")],
+      help: ArgumentHelp(
+        "Offered rate per stream in bits/sec (K, M, G in 1000s; default 1M with -u; 0 = unlimited).",
+        valueName: "rate"))
+    var bitrate: RateArgument?
+
+    @Option(
+      name: [.customShort("l"), .customLong("length")],
+      help: "Datagram (block) size in bytes (default: the path MSS with -u, 128K for TCP).")
+    var length: SizeArgument?
+
     @Option(help: "A label for the Configuration column (default: slaves, rate, mode, policy).")
     var label: String?
 
@@ -68,6 +85,20 @@ extension Bondperf {
       guard (1...3600).contains(time) else {
         throw ValidationError("-t must be between 1 and 3600 seconds, got \(time).")
       }
+      if let length {
+        let bounds =
+          udp
+          ? Int64(UDPDatagramHeader.minimumDatagram)...Int64(UDPDatagramHeader.maximumDatagram)
+          : Int64(TestBounds.blockLength.lowerBound)...Int64(TestBounds.blockLength.upperBound)
+        guard bounds.contains(length.bytes) else {
+          throw ValidationError(
+            "-l must be between \(bounds.lowerBound) and \(bounds.upperBound) bytes, got \(length.bytes)."
+          )
+        }
+      }
+      if udp && pinning.calibrate {
+        throw ValidationError("--calibrate probes with TCP; drop it with -u.")
+      }
       try bond.validateClient(pinning: pinning, cport: nil)
       if pinning.calibrate && pinning.noPin {
         throw ValidationError(
@@ -84,6 +115,9 @@ extension Bondperf {
         host: host, serverAddress: server, port: port, parallel: parallel, seconds: time,
         omit: omit, noPin: pinning.noPin)
       comparison.repeats = repeats
+      if udp { comparison.transport = .udp }
+      comparison.bandwidth = bitrate?.bitsPerSecond
+      comparison.length = length.map { Int($0.bytes) }
       comparison.slaveCount = clientBond?.description.slaveCount ?? 0
       if pinning.calibrate { comparison.phases.append(Comparison.calibratedPhase(parallel)) }
       // Every phase's ports are planned before the first runs, so a bad range fails at once.

@@ -268,6 +268,50 @@ extension EndToEnd {
       print("JSON compare: \(phases.count) phases valid")
     }
 
+    /// `compare -u -b 10M`: every phase a UDP test at 10 Mbit/s per stream, each
+    /// with its loss in the document (and in the table without --json).
+    @Test(.timeLimit(.minutes(1)))
+    func compareUDPDocumentHasLossPerPhase() async throws {
+      let (server, port) = try await e2eStartServer(.bondperf, ["-J"] + Self.loBond)
+      defer { server.kill() }
+      let compare = try ChildProcess(
+        try E2EBinaries.bondperf(),
+        [
+          "compare", "-c", "127.0.0.1", "-p", "\(port)", "-u", "-b", "10M", "-l", "1400", "-t", "1",
+          "-P",
+          "2",
+          "--json",
+        ] + Self.loBond)
+      defer { compare.kill() }
+      let status = try await compare.exitStatus(within: .seconds(40))
+      #expect(status == 0, "\(compare.transcript)")
+      let document = try E2EDocument(compare.output, from: "bondperf compare -u --json")
+      try Self.expectValid(document.root, "the compare -u document", against: Self.compareSchema)
+      let phases = try document.array("phases").compactMap { $0 as? [String: Any] }
+      #expect(phases.count == 3)
+      for phase in phases {
+        let name = phase["name"] as? String ?? "?"
+        let udp = try #require(phase["udp"] as? [String: Any], "phase \(name) has no udp member")
+        let lost = try #require((udp["lost_packets"] as? NSNumber)?.int64Value)
+        let packets = try #require((udp["packets"] as? NSNumber)?.int64Value)
+        let percent = try #require((udp["lost_percent"] as? NSNumber)?.doubleValue)
+        let streams = (phase["streams"] as? NSNumber)?.int64Value ?? 1
+        // 10 Mbit/s for 1 s per stream: about 890 datagrams of 1400 bytes each.
+        #expect(packets > 300 * streams, "phase \(name) sent \(packets) datagrams")
+        #expect(packets < 3000 * streams, "phase \(name) sent \(packets) datagrams")
+        #expect((0...packets).contains(lost))
+        #expect(abs(percent - 100 * Double(lost) / Double(packets)) < 1e-6)
+        let result = try #require(phase["result"] as? [String: Any])
+        let start = try #require(result["start"] as? [String: Any])
+        let test = try #require(start["test_start"] as? [String: Any])
+        #expect(test["protocol"] as? String == "UDP", "phase \(name)")
+      }
+      let broken = Self.mutate(document.root, ["phases", 0, "udp", "lost_percent"], to: "x")
+      #expect(
+        !(try JSONSchemaValidator.packaged().errors(broken, against: Self.compareSchema)).isEmpty)
+      print("JSON compare -u: \(phases.count) UDP phases with loss valid")
+    }
+
     // MARK: - --json-stream, read while the test runs
 
     @Test(.timeLimit(.minutes(1)))

@@ -84,6 +84,12 @@ public struct Comparison: Sendable {
   public var repeats = 1
   /// Slaves of this host, for ``KernelPortRuns``' coverage; 0 when no bond is known.
   public var slaveCount = 0
+  /// `compare -u`: every phase is a UDP test.
+  public var transport: TransportProtocol = .tcp
+  /// `-b`: the offered rate per stream in bit/s (nil: UDP's 1 Mbit/s, TCP unlimited).
+  public var bandwidth: Int64?
+  /// `-l`: the block (datagram) size; nil: TCP's default, or the MSS for UDP.
+  public var length: Int?
 
   /// - Parameters:
   ///   - parallel: Streams in the two multi-stream phases.
@@ -151,12 +157,20 @@ public struct Comparison: Sendable {
   }
 
   /// What the client asks the server for in `phase`: a timed, normal-direction
-  /// TCP test with iperf3's other defaults.
+  /// test of ``transport`` at ``bandwidth`` per stream, with iperf3's other defaults.
   public func parameters(for phase: Phase) -> TestParameters {
     var parameters = TestParameters()
     parameters.parallel = phase.streams
     parameters.time = seconds
     parameters.omit = omit
+    parameters.transport = transport
+    if let length {
+      parameters.length = length
+    } else if transport == .udp {
+      parameters.length = nil
+    }
+    let rate = bandwidth ?? (transport == .udp ? UDPDefaults.bitrate : 0)
+    parameters.bandwidth = rate > 0 ? rate : nil
     return parameters
   }
 

@@ -25,7 +25,10 @@ public enum CompareTable {
     var header = ["Configuration"]
     var row = [label]
     var share = ["% of ceiling"]
+    // UDP phases: the receiver's loss, lost/total datagrams (iperf3's figures).
+    var loss = ["UDP loss"]
     for (index, phase) in phases.enumerated() {
+      loss.append(PhaseLoss(phase.record)?.text ?? "-")
       let repeated = index < runs.count ? runs[index] : nil
       header.append(phase.title + (repeated.map { ", median of \($0.runs.count)" } ?? ""))
       let rate = repeated?.median ?? received(phase.record)
@@ -39,8 +42,10 @@ public enum CompareTable {
     header.append("Links' ceiling")
     row.append(ceiling?.text ?? "unknown (no bond known)")
     share.append("")
+    loss.append("")
     var lines = [header, row]
     if ceiling?.bitsPerSecond != nil { lines.append(share) }
+    if phases.contains(where: { PhaseLoss($0.record) != nil }) { lines.append(loss) }
     var out = "\n" + TextTable.render(lines, separator: " | ")
     for (index, phase) in phases.enumerated() {
       guard index < runs.count, let repeated = runs[index] else { continue }
@@ -125,6 +130,7 @@ public enum CompareTable {
               ("per_slave", phase.record.bond?["per_slave"] ?? .array([])),
               ("peer_per_slave", phase.record.bond?["peer_per_slave"] ?? .array([])),
             ]
+            if let loss = PhaseLoss(phase.record) { members.append(("udp", loss.json)) }
             if let repeated { members.append(("repeat", repeated.json)) }
             members.append(("result", phase.result))
             return .object(members)
