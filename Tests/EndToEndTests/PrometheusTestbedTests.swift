@@ -63,18 +63,7 @@ struct PrometheusTestbedTests {
         TestbedSupport.binary, "exporter", "--listen", "127.0.0.1:0",
         "--bond-policy", "layer3+4", "--slaves", slaves.joined(separator: ","),
       ])
-    let marker = "exporter listening on 127.0.0.1:"
-    do {
-      try await exporter.waitForOutput(marker)
-      let text = exporter.text()
-      guard let range = text.range(of: marker),
-        let port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
-      else { throw E2EError("no port in\n\(exporter.transcript)") }
-      return (exporter, port)
-    } catch {
-      exporter.kill()
-      throw error
-    }
+    return try await EndToEnd.PrometheusTests.listening(exporter)
   }
 
   static func configuration(serverPort: UInt16, exporterPort: UInt16) -> String {

@@ -57,8 +57,14 @@ extension EndToEnd {
   struct PrometheusTests {
     /// Starts `bondperf exporter --listen 127.0.0.1:0` and returns it with its port.
     static func startExporter(_ arguments: [String] = []) async throws -> (ChildProcess, UInt16) {
-      let exporter = try ChildProcess(
-        try E2EBinaries.bondperf(), ["exporter", "--listen", "127.0.0.1:0"] + arguments)
+      try await listening(
+        try ChildProcess(
+          try E2EBinaries.bondperf(), ["exporter", "--listen", "127.0.0.1:0"] + arguments))
+    }
+
+    /// Waits for an exporter's "exporter listening on 127.0.0.1:PORT" line and returns
+    /// it with the port; kills it if the line never comes.
+    static func listening(_ exporter: ChildProcess) async throws -> (ChildProcess, UInt16) {
       let marker = "exporter listening on 127.0.0.1:"
       do {
         try await exporter.waitForOutput(marker)
